@@ -1,0 +1,30 @@
+.PHONY: up down status test unit lint format contracts bench
+
+up:
+	@deploy/local/stack.sh up
+
+down:
+	@deploy/local/stack.sh down
+
+status:
+	@deploy/local/stack.sh status
+
+# Everything the tests need is started by `up`; then the whole suite runs against it.
+test: up
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/pytest
+
+unit:
+	.venv/bin/pytest tests/unit
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+contracts:
+	.venv/bin/harbour contracts generate

@@ -1,0 +1,9 @@
+"""Events published by notification, major version 1."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+SCHEMA_VERSION = "1.0"
+
+EVENTS: dict[str, type[BaseModel]] = {}

@@ -1,0 +1,55 @@
+"""The whole RabbitMQ topology, declared identically by every service at start-up.
+
+Every service declares every queue, not only its own: a publisher that starts before a
+consumer would otherwise publish a concern that reaches some consumers and silently
+misses the one whose queue does not exist yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contracts import intake_v1
+
+EXCHANGE = "harbour.events"
+SERVICES = ("intake", "case", "notification", "records")
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    service: str
+    purpose: str
+    routing_keys: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}.{self.purpose}"
+
+
+def dead_letter_exchange(service: str) -> str:
+    return f"harbour.{service}.dlx"
+
+
+def dead_letter_queue(service: str) -> str:
+    return f"{service}.dlq"
+
+
+QUEUES: tuple[QueueSpec, ...] = (
+    QueueSpec("notification", "alerts", (intake_v1.CONCERN_RAISED,)),
+    QueueSpec("notification", "directory", (intake_v1.SCHOOL_RECORDED,)),
+    QueueSpec("records", "chronology", (intake_v1.CONCERN_RAISED,)),
+    QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED,)),
+    QueueSpec("case", "deadlines", (intake_v1.CONCERN_RAISED,)),
+    QueueSpec("case", "directory", (intake_v1.PUPIL_RECORDED,)),
+)
+
+
+def queues_of(service: str) -> tuple[QueueSpec, ...]:
+    return tuple(q for q in QUEUES if q.service == service)
+
+
+def queue(name: str) -> QueueSpec:
+    for spec in QUEUES:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)

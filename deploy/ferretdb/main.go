@@ -1,0 +1,62 @@
+// Command harbour-ferretdb runs FerretDB 1.x embedded, on SQLite, for local
+// development and CI. It embeds the library instead of `go install`ing
+// FerretDB's own command because that build needs a generated version file
+// that is not part of the Go module (FerretDB issue #2982).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	addr := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
+	dataDir := flag.String("data", ".data/ferretdb", "directory for the SQLite databases")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	if err := run(*addr, *dataDir, *logLevel); err != nil {
+		fmt.Fprintln(os.Stderr, "harbour-ferretdb:", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, dataDir, logLevel string) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("bad -log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return err
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	logger.Info("listening", "uri", f.MongoDBURI(), "data", abs)
+	return f.Run(ctx)
+}

@@ -1,0 +1,33 @@
+"""case: composition root and process entry (API, consumers, outbox relay)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.case import consumers
+from services.case.api import router
+from services.case.settings import CaseSettings
+from services.case.store import CaseStore
+from services.common.app import principal_dependency, serve, service_app
+from services.common.logs import configure_logging
+from services.common.runtime import ServiceRuntime
+
+
+def build_app(settings: CaseSettings) -> FastAPI:
+    runtime = ServiceRuntime("case", settings)
+    store = CaseStore(runtime.db)
+    runtime.on_startup(store.ensure_indexes)
+    runtime.relay.watch(*store.with_outbox)
+    consumers.register(runtime, store)
+    api = router(store, principal_dependency(settings))
+    return service_app("Harbour case", runtime, [api])
+
+
+def main() -> None:
+    settings = CaseSettings()
+    configure_logging(settings.log_level, "case")
+    serve(build_app(settings), settings.host, settings.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+from pydantic import Field
+
+from services.common.settings import CommonSettings
+
+
+class CaseSettings(CommonSettings):
+    host: str = Field(default="127.0.0.1", validation_alias="HARBOUR_CASE_HOST")
+    port: int = Field(default=8002, validation_alias="HARBOUR_CASE_PORT")

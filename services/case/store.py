@@ -1,0 +1,48 @@
+"""case's collections: cases, deadlines, calendars and the children it knows."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.case.domain.calendar import SchoolCalendar
+from services.common.outbox import ensure_outbox_index
+from services.common.store import Document
+
+
+class CaseStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.cases: AsyncCollection[Document] = db["cases"]
+        self.deadlines: AsyncCollection[Document] = db["deadlines"]
+        self.calendars: AsyncCollection[Document] = db["calendars"]
+        self.children: AsyncCollection[Document] = db["children"]
+
+    @property
+    def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
+        return (self.deadlines, self.calendars)
+
+    async def ensure_indexes(self) -> None:
+        for collection in self.with_outbox:
+            await ensure_outbox_index(collection)
+        await self.deadlines.create_index(
+            [("school_id", ASCENDING), ("due_at", ASCENDING)], name="school_due"
+        )
+        await self.deadlines.create_index(
+            [("trust_id", ASCENDING), ("due_at", ASCENDING)], name="trust_due"
+        )
+        await self.deadlines.create_index(
+            [("status", ASCENDING), ("approaching_at", ASCENDING)], name="open_approaching"
+        )
+        await self.deadlines.create_index(
+            [("status", ASCENDING), ("due_at", ASCENDING)], name="open_due"
+        )
+        await self.cases.create_index(
+            [("school_id", ASCENDING), ("pupil_id", ASCENDING)], name="school_pupil"
+        )
+
+    async def calendar_of(self, school_id: str) -> SchoolCalendar:
+        stored = await self.calendars.find_one({"_id": school_id})
+        if stored is None:
+            return SchoolCalendar.default()
+        return SchoolCalendar.model_validate(stored["calendar"])

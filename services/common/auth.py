@@ -1,0 +1,132 @@
+"""Bearer-token identity: RS256 JWTs from the school's OIDC provider (or dev keys locally)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+from contracts.vocabulary import Role
+
+SCHOOL_ROLES = frozenset(Role) - {Role.TRUST_SAFEGUARDING_LEAD}
+DSL_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
+TRUST_ROLES = frozenset({Role.TRUST_SAFEGUARDING_LEAD, Role.ADMIN})
+# Who may read a child's file, alerts and deadlines: the school's DSLs, or the trust lead.
+SAFEGUARDING_READERS = DSL_ROLES | {Role.TRUST_SAFEGUARDING_LEAD}
+
+
+class AuthError(Exception):
+    """The token is missing, malformed, badly signed, expired or for another audience."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    roles: frozenset[Role]
+    school_id: str | None  # set for school staff; None for trust-wide users
+    trust_id: str | None
+
+    @property
+    def trust_wide(self) -> bool:
+        return self.school_id is None and self.trust_id is not None
+
+    def has_any(self, roles: Iterable[Role]) -> bool:
+        return bool(self.roles & frozenset(roles))
+
+    def may_act_at(
+        self, school_id: str, school_trust_id: str | None, roles: Iterable[Role]
+    ) -> bool:
+        """True when the user holds one of `roles` at this school, or trust-wide over its trust."""
+        if not self.has_any(roles):
+            return False
+        if self.school_id is not None:
+            return self.school_id == school_id
+        return self.trust_id is not None and self.trust_id == school_trust_id
+
+    def tenant_filter(self, school_id: str | None = None) -> dict[str, str] | None:
+        """The query filter that confines a read to what this user may see.
+
+        None when the user asked for a school outside their scope (answer 404)."""
+        if self.school_id is not None:
+            if school_id not in (None, self.school_id):
+                return None
+            return {"school_id": self.school_id}
+        if self.trust_id is None:
+            return None
+        query = {"trust_id": self.trust_id}
+        if school_id is not None:
+            query["school_id"] = school_id
+        return query
+
+    @property
+    def primary_role(self) -> str:
+        return sorted(self.roles)[0] if self.roles else ""
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        audience: str,
+        issuer: str,
+        public_key: str | None = None,
+        jwks_url: str | None = None,
+    ) -> None:
+        if (public_key is None) == (jwks_url is None):
+            raise ValueError("give exactly one of public_key and jwks_url")
+        self._audience = audience
+        self._issuer = issuer
+        self._public_key = public_key
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+
+    @classmethod
+    def from_key_file(cls, path: Path, *, audience: str, issuer: str) -> TokenVerifier:
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"JWT public key {path} not found: run `harbour dev-keys` or set "
+                "HARBOUR_JWT_JWKS_URL / HARBOUR_JWT_PUBLIC_KEY_FILE"
+            )
+        return cls(audience=audience, issuer=issuer, public_key=path.read_text())
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._public_key
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "sub", "aud", "iss"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthError(str(exc)) from None
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, object]) -> Principal:
+    raw_roles = claims.get("roles")
+    if not isinstance(raw_roles, list) or not raw_roles:
+        raise AuthError("token has no roles")
+    try:
+        roles = frozenset(Role(r) for r in raw_roles)
+    except ValueError:
+        raise AuthError("token has an unknown role") from None
+    school_id = _optional_str(claims, "school_id")
+    trust_id = _optional_str(claims, "trust_id")
+    if school_id is None and trust_id is None:
+        raise AuthError("token names neither a school nor a trust")
+    if school_id is None and not roles <= TRUST_ROLES:
+        raise AuthError("school roles need a school_id claim")
+    return Principal(str(claims["sub"]), roles, school_id, trust_id)
+
+
+def _optional_str(claims: dict[str, object], name: str) -> str | None:
+    value = claims.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise AuthError(f"claim {name} is not a string")
+    return value

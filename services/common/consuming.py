@@ -1,0 +1,90 @@
+"""Subscribing handlers to queues with the acknowledgement rules of DESIGN.md §4.
+
+- a message that can never be handled (not an envelope, unknown type, invalid payload)
+  is rejected at once and dead-lettered;
+- a transient failure (store unreachable) is retried with back-off inside the handler;
+- anything else is nacked and redelivered until the queue's delivery limit dead-letters it;
+- the message is acked only after the handler has stored its effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from faststream import AckPolicy
+from faststream.rabbit import Channel, RabbitBroker, RabbitMessage
+from pydantic import BaseModel
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from contracts import topology
+from contracts.envelope import Envelope
+from contracts.registry import InvalidEvent, decode
+from services.common.broker import consumer_queue
+from services.common.settings import CommonSettings
+from services.common.store import TRANSIENT_STORE_ERRORS
+
+log = logging.getLogger("harbour.consumer")
+
+Handler = Callable[[Envelope[BaseModel]], Awaitable[None]]
+
+
+class PermanentFailure(Exception):
+    """The event is well-formed but can never be applied here (dead-letter it now)."""
+
+
+def subscribe(
+    broker: RabbitBroker,
+    spec: topology.QueueSpec,
+    handlers: Mapping[str, Handler],
+    settings: CommonSettings,
+) -> None:
+    missing = set(spec.routing_keys) - set(handlers)
+    if missing:
+        raise ValueError(f"{spec.name}: no handler for {sorted(missing)}")
+
+    async def on_message(message: RabbitMessage) -> None:
+        await _deliver(message, spec.name, handlers, settings.handler_retry_seconds)
+
+    broker.subscriber(
+        consumer_queue(spec, settings),
+        channel=Channel(prefetch_count=settings.prefetch),
+        ack_policy=AckPolicy.MANUAL,
+        no_reply=True,
+    )(on_message)
+
+
+async def _deliver(
+    message: RabbitMessage,
+    queue: str,
+    handlers: Mapping[str, Handler],
+    retry_seconds: float,
+) -> None:
+    ids = {"queue": queue, "message_id": message.message_id}
+    try:
+        envelope = decode(message.body)
+        handler = handlers.get(envelope.event_type)
+        if handler is None:
+            raise InvalidEvent(f"no handler for {envelope.event_type} on this queue")
+    except InvalidEvent as exc:
+        log.warning("rejecting event that cannot be handled: %s", exc, extra=ids)
+        await message.reject(requeue=False)
+        return
+    ids["event_id"] = envelope.event_id
+    try:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(TRANSIENT_STORE_ERRORS),
+            wait=wait_exponential(multiplier=0.2, max=5),
+            stop=stop_after_delay(retry_seconds),
+            reraise=True,
+        ):
+            with attempt:
+                await handler(envelope)
+    except PermanentFailure as exc:
+        log.warning("dead-lettering event: %s", exc, extra=ids)
+        await message.reject(requeue=False)
+    except Exception:
+        log.exception("handler failed; the event will be redelivered", extra=ids)
+        await message.nack(requeue=True)
+    else:
+        await message.ack()

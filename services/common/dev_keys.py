@@ -1,0 +1,71 @@
+"""The local key pair and token minting used by `harbour dev-token` (never in production)."""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+PRIVATE_NAME = "jwt-private.pem"
+PUBLIC_NAME = "jwt-public.pem"
+
+
+def ensure_key_pair(keys_dir: Path) -> tuple[Path, Path]:
+    """Create the RS256 key pair on first use; later calls reuse it."""
+    private_path, public_path = keys_dir / PRIVATE_NAME, keys_dir / PUBLIC_NAME
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    # A lock, because `make up` and a first `harbour dev-token` may race to create the pair.
+    with (keys_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (private_path.is_file() and public_path.is_file()):
+            _write_pair(private_path, public_path)
+    return private_path, public_path
+
+
+def _write_pair(private_path: Path, public_path: Path) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    private_path.chmod(0o600)
+    public_path.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
+def mint_token(
+    private_key_pem: bytes,
+    *,
+    user: str,
+    roles: list[str],
+    school_id: str | None,
+    trust_id: str | None,
+    audience: str,
+    issuer: str,
+    ttl_seconds: int,
+    now: float | None = None,
+) -> str:
+    issued = int(now if now is not None else time.time())
+    claims: dict[str, object] = {
+        "sub": user,
+        "roles": roles,
+        "aud": audience,
+        "iss": issuer,
+        "iat": issued,
+        "exp": issued + ttl_seconds,
+    }
+    if school_id:
+        claims["school_id"] = school_id
+    if trust_id:
+        claims["trust_id"] = trust_id
+    return jwt.encode(claims, private_key_pem, algorithm="RS256")

@@ -1,0 +1,56 @@
+"""Writing a document's state and the events it causes in one write, with optimistic
+concurrency (a `version` field), as DESIGN.md §5 asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from contracts.envelope import Envelope
+from services.common.outbox import merge_updates, push_events, with_outbox
+from services.common.store import Document
+
+EventsFor = Callable[[Document | None], Sequence[Envelope[BaseModel]]]
+
+
+class WriteConflict(Exception):
+    """The document kept changing under us; the caller may retry the request."""
+
+
+async def put_state(
+    collection: AsyncCollection[Document],
+    doc_id: str,
+    state: dict[str, Any],
+    events_for: EventsFor,
+    *,
+    meta: dict[str, Any] | None = None,
+    attempts: int = 8,
+) -> tuple[Document, bool]:
+    """Set `state` on the document; when it differs from what is stored, also append the
+    events `events_for(current)` returns. Returns the stored document and whether it changed.
+
+    PUTting the same state again changes nothing and publishes nothing."""
+    meta = meta or {}
+    for _ in range(attempts):
+        current = await collection.find_one({"_id": doc_id})
+        if current is not None and all(current.get(k) == v for k, v in state.items()):
+            return current, False
+        events = events_for(current)
+        if current is None:
+            document = with_outbox({"_id": doc_id, **state, **meta, "version": 1}, events)
+            try:
+                await collection.insert_one(document)
+            except DuplicateKeyError:
+                continue
+            return document, True
+        update = merge_updates(
+            {"$set": {**state, **meta}, "$inc": {"version": 1}}, push_events(events)
+        )
+        result = await collection.update_one({"_id": doc_id, "version": current["version"]}, update)
+        if result.matched_count:
+            return {**current, **state, **meta, "version": current["version"] + 1}, True
+    raise WriteConflict(doc_id)

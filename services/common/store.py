@@ -1,0 +1,65 @@
+"""MongoDB access shared by the services (PyMongo's asyncio API).
+
+Only what both MongoDB 7 and FerretDB 1.x support: single-document atomicity, unique
+indexes, find_one_and_update, upserts. No transactions, no change streams.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, NetworkTimeout
+
+from services.common.settings import CommonSettings
+
+Document = dict[str, Any]
+
+# Failures worth retrying: the store is briefly out of reach, not the request is wrong.
+TRANSIENT_STORE_ERRORS: tuple[type[Exception], ...] = (
+    ConnectionFailure,
+    AutoReconnect,
+    NetworkTimeout,
+)
+
+
+def make_client(settings: CommonSettings) -> AsyncMongoClient[Document]:
+    return AsyncMongoClient(
+        settings.mongo_url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5_000,
+        connectTimeoutMS=5_000,
+        appname="harbour",
+    )
+
+
+async def insert_if_absent(collection: AsyncCollection[Document], document: Document) -> bool:
+    """Store an effect whose `_id` is derived from the event that caused it.
+
+    Returns False when it was already there: a redelivered event changes nothing."""
+    try:
+        await collection.insert_one(document)
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+async def ping(client: AsyncMongoClient[Document]) -> None:
+    await client.admin.command("ping")
+
+
+async def upsert_if_newer(
+    collection: AsyncCollection[Document], doc_id: str, state: Document, as_of: Any
+) -> bool:
+    """Keep a read model of another service's state: apply `state` only if it is newer than
+    what is stored, so a late redelivery of an older event cannot undo a newer one."""
+    try:
+        result = await collection.update_one(
+            {"_id": doc_id, "$or": [{"as_of": {"$lt": as_of}}, {"as_of": {"$exists": False}}]},
+            {"$set": {**state, "as_of": as_of}},
+            upsert=True,
+        )
+    except DuplicateKeyError:
+        return False  # the stored state is newer (or the same): keep it
+    return result.modified_count > 0 or result.upserted_id is not None

@@ -1,0 +1,130 @@
+"""HTTP plumbing shared by the four APIs: clear JSON errors, body limits, the caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.common.auth import AuthError, Principal, TokenVerifier
+
+_bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
+
+
+def not_found(what: str) -> HTTPException:
+    # The same answer whether it does not exist or belongs to someone else.
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
+
+
+def unprocessable(field: str, message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [{"loc": ["body", field], "field": field, "msg": message, "type": "value_error"}],
+    )
+
+
+def make_principal_dependency(
+    verifier: TokenVerifier,
+) -> Callable[..., Awaitable[Principal]]:
+    async def current_principal(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise _unauthorized("missing bearer token")
+        try:
+            return verifier.verify(credentials.credentials)
+        except AuthError as exc:
+            raise _unauthorized(f"invalid token: {exc}") from None
+
+    return current_principal
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Name each field; never echo the submitted value (it may be a child's details).
+        errors = [_describe(err) for err in exc.errors()]
+        summary = "; ".join(f"{e['field']}: {e['msg']}" for e in errors[:10])
+        return JSONResponse(
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            content={"error": "validation_failed", "message": summary, "detail": errors},
+        )
+
+
+def _describe(err: Any) -> dict[str, Any]:
+    loc = [str(p) for p in err.get("loc", ())]
+    where = loc[1:] if loc and loc[0] in {"body", "query", "path", "header"} else loc
+    return {
+        "loc": loc,
+        "field": ".".join(where) or (loc[0] if loc else ""),
+        "msg": err.get("msg", "invalid"),
+        "type": err.get("type", "value_error"),
+    }
+
+
+class BodySizeLimit:
+    """Answer 413 before reading more than `limit` bytes, also for chunked bodies."""
+
+    def __init__(self, app: ASGIApp, limit: int, limits: dict[str, int] | None = None) -> None:
+        self.app = app
+        self.limit = limit
+        self.limits = limits or {}  # path → larger limit (batch uploads)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limits.get(scope["path"], self.limit)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send, limit)
+            return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await _too_large(send, limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    response = JSONResponse(
+        status_code=status.HTTP_413_CONTENT_TOO_LARGE,
+        content={"error": "body_too_large", "message": f"request body is over {limit} bytes"},
+    )
+    await response({"type": "http"}, _empty_receive, send)
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}

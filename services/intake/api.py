@@ -1,0 +1,180 @@
+"""Intake's HTTP API: schools and pupils (admins), concerns (any member of staff)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Response, status
+from pymongo.errors import DuplicateKeyError
+
+from contracts.envelope import Actor, Subject, utc_now
+from contracts.intake_v1 import PUPIL_RECORDED, SCHOOL_RECORDED, PupilRecorded, SchoolRecorded
+from contracts.vocabulary import Role
+from services.common.auth import SCHOOL_ROLES, Principal
+from services.common.documents import put_state
+from services.common.events import make_envelope
+from services.common.outbox import OutboxRelay, with_outbox
+from services.common.store import Document
+from services.common.web import not_found, unprocessable
+from services.intake.domain.concerns import ConcernSubmission, concern_id_for, concern_raised
+from services.intake.domain.schools import PupilDetails, SchoolDetails, pupil_key
+from services.intake.store import IntakeStore
+
+SchoolId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+PupilId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+]
+
+
+def router(store: IntakeStore, relay: OutboxRelay, principal_dep: Any) -> APIRouter:
+    api = APIRouter(prefix="/v1")
+    CurrentUser = Annotated[Principal, Depends(principal_dep)]
+
+    async def school_for(principal: Principal, school_id: str, roles: frozenset[Role]) -> Document:
+        school = await store.school(school_id)
+        if school is None or not principal.may_act_at(school_id, school["trust_id"], roles):
+            raise not_found("school")
+        return school
+
+    @api.put("/schools/{school_id}", tags=["schools"])
+    async def put_school(
+        school_id: SchoolId, details: SchoolDetails, principal: CurrentUser, response: Response
+    ) -> dict[str, Any]:
+        if Role.ADMIN not in principal.roles:
+            raise not_found("school")
+        existing = await store.school(school_id)
+        if principal.school_id is not None and principal.school_id != school_id:
+            raise not_found("school")
+        if principal.trust_id is not None and details.trust_id != principal.trust_id:
+            raise unprocessable("trust_id", "you may only register schools of your own trust")
+        if existing is not None and existing["trust_id"] != details.trust_id:
+            if principal.trust_wide:
+                raise not_found("school")
+            raise HTTPException(status.HTTP_409_CONFLICT, "the school belongs to another trust")
+        state = details.model_dump()
+
+        def events(_: Document | None) -> list[Any]:
+            return [
+                make_envelope(
+                    SCHOOL_RECORDED,
+                    SchoolRecorded(school_id=school_id, **state),
+                    trust_id=details.trust_id,
+                    school_id=school_id,
+                    subject=Subject(kind="school", id=school_id),
+                    actor=Actor(kind="user", id=principal.user_id, role=Role.ADMIN),
+                )
+            ]
+
+        _, changed = await put_state(
+            store.schools, school_id, state, events, meta={"updated_at": utc_now()}
+        )
+        if changed:
+            relay.wake()
+        response.status_code = status.HTTP_201_CREATED if existing is None else status.HTTP_200_OK
+        return {"school_id": school_id, **state}
+
+    @api.put("/schools/{school_id}/pupils/{pupil_id}", tags=["schools"])
+    async def put_pupil(
+        school_id: SchoolId,
+        pupil_id: PupilId,
+        details: PupilDetails,
+        principal: CurrentUser,
+        response: Response,
+    ) -> dict[str, Any]:
+        school = await school_for(principal, school_id, frozenset({Role.ADMIN}))
+        state = {
+            "school_id": school_id,
+            "trust_id": school["trust_id"],
+            "pupil_id": pupil_id,
+            **details.model_dump(mode="json"),
+        }
+
+        def events(_: Document | None) -> list[Any]:
+            return [
+                make_envelope(
+                    PUPIL_RECORDED,
+                    PupilRecorded(pupil_id=pupil_id, **details.model_dump()),
+                    trust_id=school["trust_id"],
+                    school_id=school_id,
+                    subject=Subject(kind="child", id=pupil_id),
+                    actor=Actor(kind="user", id=principal.user_id, role=Role.ADMIN),
+                )
+            ]
+
+        key = pupil_key(school_id, pupil_id)
+        existed = await store.pupils.find_one({"_id": key}, projection={"_id": 1}) is not None
+        _, changed = await put_state(
+            store.pupils, key, state, events, meta={"updated_at": utc_now()}
+        )
+        if changed:
+            relay.wake()
+        response.status_code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return {"pupil_id": pupil_id, **{k: v for k, v in state.items() if k != "trust_id"}}
+
+    @api.post("/concerns", status_code=status.HTTP_202_ACCEPTED, tags=["concerns"])
+    async def raise_concern(
+        submission: ConcernSubmission,
+        principal: CurrentUser,
+        idempotency_key: IdempotencyKey,
+    ) -> dict[str, Any]:
+        school = await school_for(principal, submission.school_id, SCHOOL_ROLES)
+        pupil = await store.pupils.find_one(
+            {"_id": pupil_key(submission.school_id, submission.pupil_id)}, projection={"_id": 1}
+        )
+        if pupil is None:
+            raise unprocessable("pupil_id", "no pupil with this id at this school")
+        concern_id = concern_id_for(submission.school_id, principal.user_id, idempotency_key)
+        fingerprint = submission.fingerprint()
+        received_at = utc_now()
+        event = concern_raised(
+            submission,
+            concern_id=concern_id,
+            trust_id=school["trust_id"],
+            reporter=principal,
+            received_at=received_at,
+        )
+        document = with_outbox(
+            {
+                "_id": concern_id,
+                "trust_id": school["trust_id"],
+                "school_id": submission.school_id,
+                "pupil_id": submission.pupil_id,
+                "reported_by": principal.user_id,
+                "received_at": received_at,
+                "fingerprint": fingerprint,
+                "concern": submission.model_dump(mode="json"),
+            },
+            [event],
+        )
+        try:
+            await store.concerns.insert_one(document)
+        except DuplicateKeyError:
+            existing = await store.concerns.find_one(
+                {"_id": concern_id}, projection={"fingerprint": 1, "received_at": 1}
+            )
+            if existing is None or existing["fingerprint"] != fingerprint:
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    "this Idempotency-Key was already used for a different concern",
+                ) from None
+            received_at = existing["received_at"]
+        else:
+            relay.wake()
+        return {"concern_id": concern_id, "status": "received", "received_at": received_at}
+
+    @api.get("/concerns/{concern_id}", tags=["concerns"])
+    async def concern_receipt(concern_id: str, principal: CurrentUser) -> dict[str, Any]:
+        """The reporter's receipt: that it arrived and when, never the file itself."""
+        receipt = await store.concerns.find_one(
+            {"_id": concern_id, "reported_by": principal.user_id, "school_id": principal.school_id},
+            projection={"received_at": 1, "pupil_id": 1},
+        )
+        if receipt is None:
+            raise not_found("concern")
+        return {
+            "concern_id": concern_id,
+            "status": "received",
+            "received_at": receipt["received_at"],
+            "pupil_id": receipt["pupil_id"],
+        }
+
+    return api

@@ -1,0 +1,82 @@
+"""A concern about a child, as a member of staff submits it, and what it causes."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from contracts.envelope import Actor, Envelope, Subject
+from contracts.intake_v1 import CONCERN_RAISED, ConcernRaised, Reporter
+from contracts.vocabulary import Category
+from services.common.auth import Principal
+from services.common.events import make_envelope
+
+_CONCERN_NAMESPACE = uuid.UUID("5b0c7d8e-8f1e-4c59-9a57-3d9a1f0e2c41")
+LongText = Field(max_length=10_000)
+
+
+class ConcernSubmission(BaseModel):
+    """The body of POST /v1/concerns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    school_id: str = Field(min_length=1, max_length=64)
+    pupil_id: str = Field(min_length=1, max_length=64)
+    occurred_at: AwareDatetime
+    categories: list[Category] = Field(min_length=1, max_length=len(Category))
+    description: str = Field(min_length=1, max_length=10_000)
+    child_words: str = LongText
+    actions_taken: str = LongText
+    immediate_danger: bool
+    fgm_discovered: bool
+
+    @field_validator("categories")
+    @classmethod
+    def no_repeats(cls, value: list[Category]) -> list[Category]:
+        if len(set(value)) != len(value):
+            raise ValueError("a category is listed twice")
+        return value
+
+    def fingerprint(self) -> str:
+        """Tells a retry of the same submission from a different one under the same key."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
+def concern_id_for(school_id: str, user_id: str, idempotency_key: str) -> str:
+    """The same Idempotency-Key from the same user at the same school is the same concern."""
+    return str(uuid.uuid5(_CONCERN_NAMESPACE, f"{school_id}\x1f{user_id}\x1f{idempotency_key}"))
+
+
+def concern_raised(
+    submission: ConcernSubmission,
+    *,
+    concern_id: str,
+    trust_id: str,
+    reporter: Principal,
+    received_at: AwareDatetime,
+) -> Envelope[ConcernRaised]:
+    payload = ConcernRaised(
+        concern_id=concern_id,
+        pupil_id=submission.pupil_id,
+        occurred_at=submission.occurred_at,
+        received_at=received_at,
+        categories=submission.categories,
+        description=submission.description,
+        child_words=submission.child_words,
+        actions_taken=submission.actions_taken,
+        immediate_danger=submission.immediate_danger,
+        fgm_discovered=submission.fgm_discovered,
+        reported_by=Reporter(user_id=reporter.user_id, role=reporter.primary_role),
+    )
+    return make_envelope(  # type: ignore[return-value]
+        CONCERN_RAISED,
+        payload,
+        trust_id=trust_id,
+        school_id=submission.school_id,
+        subject=Subject(kind="child", id=submission.pupil_id),
+        actor=Actor(kind="user", id=reporter.user_id, role=reporter.primary_role),
+        correlation_id=concern_id,
+        occurred_at=received_at,
+    )

@@ -1,0 +1,8 @@
+from pydantic import Field
+
+from services.common.settings import CommonSettings
+
+
+class IntakeSettings(CommonSettings):
+    host: str = Field(default="127.0.0.1", validation_alias="HARBOUR_INTAKE_HOST")
+    port: int = Field(default=8001, validation_alias="HARBOUR_INTAKE_PORT")
