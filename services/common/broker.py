@@ -27,6 +27,7 @@ def make_broker(settings: CommonSettings) -> RabbitBroker:
         default_channel=Channel(publisher_confirms=True, on_return_raises=True),
         reconnect_interval=1.0,
         graceful_timeout=10.0,
+        logger=logging.getLogger("harbour.faststream"),
         log_level=logging.DEBUG,
     )
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from faststream import AckPolicy
+from faststream.message import StreamMessage
 from faststream.rabbit import Channel, RabbitBroker, RabbitMessage
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
@@ -51,7 +53,14 @@ def subscribe(
         channel=Channel(prefetch_count=settings.prefetch),
         ack_policy=AckPolicy.MANUAL,
         no_reply=True,
+        decoder=_raw_body,
     )(on_message)
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    # Decoding is ours (in _deliver): FastStream's JSON decoder would fail on a poison
+    # message before the handler could reject it, leaving it unacknowledged.
+    return bytes(message.body)
 
 
 async def _deliver(

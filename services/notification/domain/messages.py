@@ -1,0 +1,112 @@
+"""E-mail, SMS and push texts for alerts.
+
+E-mail and SMS leave our control (mail relays, phone lock screens, shared inboxes), so
+they must never carry a child's name, date of birth or any text from the concern. The
+builders make that structural: they accept only a ``Notice`` and a ``Notice`` holds only
+the school's name, the priority, the reason and a link; anything else is rejected.
+"""
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, HttpUrl, StringConstraints
+
+from contracts.vocabulary import Priority
+from services.notification.domain.escalation import Reason
+
+PRIORITY_LABELS: dict[Priority, str] = {
+    Priority.NORMAL: "New safeguarding concern",
+    Priority.URGENT: "URGENT safeguarding concern",
+    Priority.ENCOMPASS: "Operation Encompass notification",
+}
+
+_REASON_PREFIXES: dict[Reason, str] = {
+    "initial": "",
+    "urgent": "",
+    "timer": "Escalated (not yet acknowledged): ",
+    "deadline_approaching": "Escalated (deadline approaching, not yet acknowledged): ",
+    "deadline_breached": "Deadline breached (not acknowledged in time): ",
+    "delivery_failed": "Escalated (earlier alert could not be delivered): ",
+}
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _single_line(value: str) -> str:
+    # A newline in a header value would let a school name inject e-mail headers.
+    if _CONTROL_CHARS.search(value):
+        raise ValueError("must be a single line of text")
+    return value
+
+
+SchoolName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    AfterValidator(_single_line),
+]
+
+
+class Notice(BaseModel):
+    """Everything an alert text may say. Deliberately nothing about the child."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    school_name: SchoolName
+    priority: Priority
+    alert_url: HttpUrl  # opaque link to the alert; the reader signs in to see it
+    reason: Reason = "initial"
+
+
+def headline(notice: Notice) -> str:
+    label = PRIORITY_LABELS[notice.priority]
+    return f"{_REASON_PREFIXES[notice.reason]}{label} at {notice.school_name}"
+
+
+def email_subject(notice: Notice) -> str:
+    return f"{headline(notice)} — open Harbour to view"
+
+
+def email_body(notice: Notice) -> str:
+    paragraphs = [
+        f"{headline(notice)}.",
+        f"Open Harbour to view and acknowledge it:\n{notice.alert_url}",
+        *_context(notice),
+        "For the child's privacy this message contains no details of the child or the"
+        " concern. Please do not forward it; sign in to Harbour to see them.",
+    ]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def sms_text(notice: Notice) -> str:
+    return f"Harbour: {headline(notice)}. View: {notice.alert_url}"
+
+
+def push_title(notice: Notice) -> str:
+    return headline(notice)
+
+
+def push_body(notice: Notice) -> str:
+    return " ".join([*_context(notice), "Open Harbour to view and acknowledge it."])
+
+
+def gateway_personalisation(notice: Notice) -> dict[str, str]:
+    """Fields for the SMS and push templates; a template can use ((message)) alone."""
+    return {
+        "school_name": notice.school_name,
+        "priority": PRIORITY_LABELS[notice.priority],
+        "headline": headline(notice),
+        "alert_url": str(notice.alert_url),
+        "message": sms_text(notice),
+        "title": push_title(notice),
+        "body": push_body(notice),
+    }
+
+
+def _context(notice: Notice) -> list[str]:
+    if notice.reason == "deadline_breached":
+        return ["The deadline for acknowledging it has passed."]
+    if notice.priority == Priority.ENCOMPASS:
+        return ["Please read it before the start of the school day."]
+    if notice.priority == Priority.URGENT:
+        return ["This needs your attention now."]
+    return []
