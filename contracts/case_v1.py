@@ -2,8 +2,47 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
-EVENTS: dict[str, type[BaseModel]] = {}
+DEADLINE_APPROACHING = "case.deadline.approaching.v1"
+DEADLINE_BREACHED = "case.deadline.breached.v1"
+DEADLINE_MET = "case.deadline.met.v1"
+
+Rule = Literal[
+    "encompass-before-school",
+    "dsl-triage",
+    "file-transfer",
+    "lado-referral",
+    "fgm-police-report",
+    "social-care-feedback",
+    "suspension-confirmation",
+]
+
+
+class DeadlineChanged(BaseModel):
+    """A statutory deadline is approaching, was breached, or was met. No child's details:
+    ids and times only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    deadline_id: str
+    rule: Rule
+    pupil_id: str | None = None
+    source_id: str
+    source_event_id: str
+    due_at: AwareDatetime | None = Field(
+        default=None, description="None while the school's calendar cannot place it"
+    )
+    approaching_at: AwareDatetime | None = None
+    met_by: str | None = None
+
+
+EVENTS: dict[str, type[BaseModel]] = {
+    DEADLINE_APPROACHING: DeadlineChanged,
+    DEADLINE_BREACHED: DeadlineChanged,
+    DEADLINE_MET: DeadlineChanged,
+}

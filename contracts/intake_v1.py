@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -13,6 +14,9 @@ SCHEMA_VERSION = "1.0"
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
 CONCERN_RAISED = "intake.concern.raised.v1"
+PUPIL_LEFT = "intake.pupil.left.v1"
+ENCOMPASS_NOTIFIED = "intake.encompass.notified.v1"
+ENCOMPASS_AMENDED = "intake.encompass.amended.v1"
 
 Text = Field(max_length=10_000)
 
@@ -62,8 +66,58 @@ class ConcernRaised(_Payload):
     reported_by: Reporter
 
 
+class PupilLeft(_Payload):
+    """A pupil came off a school's roll; starts the file-transfer clock."""
+
+    pupil_id: str
+    last_day_on_roll: date
+
+
+class NotifiedChild(_Payload):
+    """The child as the police recorded them (names may differ from the roster)."""
+
+    forename: str
+    surname: str
+    date_of_birth: date
+    upn: str | None = None
+    school_urn: str | None = None
+    school_name: str | None = None
+    present: bool | None = None
+    voice_of_child: str | None = Text
+
+
+class EncompassNotified(_Payload):
+    """Police told Harbour that a pupil may be a victim of domestic abuse (one event per
+    matched child). Carries the whole notification for the chronology."""
+
+    notification_id: str = Field(description="this child in this incident; stable across re-sends")
+    incident_id: str = Field(description="shared by the children of one incident")
+    revision: int = Field(ge=1, description="1 for the first notification, +1 per amendment")
+    pupil_id: str
+    matched_by: Literal["upn", "school", "trust", "manual"]
+    sender_id: str
+    police_reference: str
+    force: str
+    incident_at: AwareDatetime
+    notified_at: AwareDatetime
+    received_at: AwareDatetime = Field(description="when Harbour received it: the clock's T")
+    location: str | None = None
+    circumstances: str | None = Text
+    police_action: str | None = Text
+    other_information: str | None = Text
+    child: NotifiedChild
+
+
+class EncompassAmended(EncompassNotified):
+    """A re-sent notification for the same child and incident with changed content. The
+    chronology and the alert gain the new content; no second deadline is set."""
+
+
 EVENTS: dict[str, type[BaseModel]] = {
     SCHOOL_RECORDED: SchoolRecorded,
     PUPIL_RECORDED: PupilRecorded,
+    PUPIL_LEFT: PupilLeft,
     CONCERN_RAISED: ConcernRaised,
+    ENCOMPASS_NOTIFIED: EncompassNotified,
+    ENCOMPASS_AMENDED: EncompassAmended,
 }

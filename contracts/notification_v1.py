@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 SCHEMA_VERSION = "1.0"
 
-EVENTS: dict[str, type[BaseModel]] = {}
+ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
+
+
+class AlertAcknowledged(BaseModel):
+    """A member of the school's rota acknowledged an alert (meets encompass-before-school)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    alert_id: str
+    source_id: str
+    source_type: str
+    source_event_id: str
+    pupil_id: str | None = None
+    acknowledged_by: str
+    acknowledged_at: AwareDatetime
+
+
+EVENTS: dict[str, type[BaseModel]] = {ALERT_ACKNOWLEDGED: AlertAcknowledged}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import intake_v1
+from contracts import case_v1, intake_v1, notification_v1
 
 EXCHANGE = "harbour.events"
 SERVICES = ("intake", "case", "notification", "records")
@@ -35,12 +35,35 @@ def dead_letter_queue(service: str) -> str:
 
 
 QUEUES: tuple[QueueSpec, ...] = (
-    QueueSpec("notification", "alerts", (intake_v1.CONCERN_RAISED,)),
+    QueueSpec(
+        "notification",
+        "alerts",
+        (intake_v1.CONCERN_RAISED, intake_v1.ENCOMPASS_NOTIFIED, intake_v1.ENCOMPASS_AMENDED),
+    ),
+    QueueSpec(
+        "notification",
+        "deadlines",
+        (case_v1.DEADLINE_APPROACHING, case_v1.DEADLINE_BREACHED),
+    ),
     QueueSpec("notification", "directory", (intake_v1.SCHOOL_RECORDED,)),
-    QueueSpec("records", "chronology", (intake_v1.CONCERN_RAISED,)),
+    QueueSpec(
+        "records",
+        "chronology",
+        (intake_v1.CONCERN_RAISED, intake_v1.ENCOMPASS_NOTIFIED, intake_v1.ENCOMPASS_AMENDED),
+    ),
     QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED,)),
-    QueueSpec("case", "deadlines", (intake_v1.CONCERN_RAISED,)),
-    QueueSpec("case", "directory", (intake_v1.PUPIL_RECORDED,)),
+    QueueSpec(
+        "case",
+        "deadlines",
+        (
+            intake_v1.CONCERN_RAISED,
+            intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.PUPIL_LEFT,
+            notification_v1.ALERT_ACKNOWLEDGED,
+        ),
+    ),
+    QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),
+    QueueSpec("records", "audit", (case_v1.DEADLINE_MET,)),
 )
 
 

@@ -1,18 +1,19 @@
-"""case's subscribers: open the child's case and start the statutory clock."""
+"""case's subscribers: open the child's case and start (or stop) the statutory clock."""
 
 from __future__ import annotations
 
-from contracts import intake_v1
+from contracts import intake_v1, notification_v1
 from contracts.envelope import Envelope, utc_now
 from services.case.domain.cases import case_key, touch_case
 from services.case.domain.deadline_rules import Rule
-from services.case.domain.deadlines import new_deadline
+from services.case.domain.deadlines import deadline_id, new_deadline
 from services.case.store import CaseStore
+from services.case.tracker import DeadlineTracker
 from services.common.runtime import ServiceRuntime
 from services.common.store import insert_if_absent, upsert_if_newer
 
 
-def register(runtime: ServiceRuntime, store: CaseStore) -> None:
+def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker) -> None:
     async def concern_raised(event: Envelope[intake_v1.ConcernRaised]) -> None:
         concern = event.payload
         now = utc_now()
@@ -33,6 +34,61 @@ def register(runtime: ServiceRuntime, store: CaseStore) -> None:
             immediate_danger=concern.immediate_danger,
         )
         await insert_if_absent(store.deadlines, deadline)
+        await tracker.apply_early_meet(deadline["_id"])
+
+    async def encompass_notified(event: Envelope[intake_v1.EncompassNotified]) -> None:
+        notice = event.payload
+        now = utc_now()
+        await store.cases.update_one(
+            {"_id": case_key(event.school_id, notice.pupil_id)},
+            touch_case(event, pupil_id=notice.pupil_id, source_id=notice.notification_id, now=now),
+            upsert=True,
+        )
+        deadline = new_deadline(
+            Rule.ENCOMPASS_BEFORE_SCHOOL,
+            event,
+            subject_id=notice.pupil_id,
+            source_id=notice.notification_id,
+            trigger=notice.received_at,
+            calendar=await store.calendar_of(event.school_id),
+            created_at=now,
+        )
+        await insert_if_absent(store.deadlines, deadline)
+        await tracker.apply_early_meet(deadline["_id"])
+
+    async def pupil_left(event: Envelope[intake_v1.PupilLeft]) -> None:
+        left = event.payload
+        deadline = new_deadline(
+            Rule.FILE_TRANSFER,
+            event,
+            subject_id=left.pupil_id,
+            source_id=f"{left.pupil_id}@{left.last_day_on_roll.isoformat()}",
+            trigger=left.last_day_on_roll,
+            calendar=await store.calendar_of(event.school_id),
+            created_at=utc_now(),
+        )
+        await insert_if_absent(store.deadlines, deadline)
+        await tracker.apply_early_meet(deadline["_id"])
+
+    async def alert_acknowledged(event: Envelope[notification_v1.AlertAcknowledged]) -> None:
+        ack = event.payload
+        if ack.source_type != "encompass":
+            return  # a concern's triage deadline is met by a triage decision, not an ack
+        await tracker.meet(
+            deadline_id(Rule.ENCOMPASS_BEFORE_SCHOOL, ack.source_event_id),
+            met_by=event.event_id,
+            met_at=ack.acknowledged_at,
+            cause=event,
+        )
+
+    async def school_recorded(event: Envelope[intake_v1.SchoolRecorded]) -> None:
+        school = event.payload
+        await upsert_if_newer(
+            store.schools,
+            school.school_id,
+            {"school_id": school.school_id, "trust_id": school.trust_id, "name": school.name},
+            event.occurred_at,
+        )
 
     async def pupil_recorded(event: Envelope[intake_v1.PupilRecorded]) -> None:
         pupil = event.payload
@@ -47,5 +103,16 @@ def register(runtime: ServiceRuntime, store: CaseStore) -> None:
             event.occurred_at,
         )
 
-    runtime.consume("case.deadlines", {intake_v1.CONCERN_RAISED: concern_raised})
-    runtime.consume("case.directory", {intake_v1.PUPIL_RECORDED: pupil_recorded})
+    runtime.consume(
+        "case.deadlines",
+        {
+            intake_v1.CONCERN_RAISED: concern_raised,
+            intake_v1.ENCOMPASS_NOTIFIED: encompass_notified,
+            intake_v1.PUPIL_LEFT: pupil_left,
+            notification_v1.ALERT_ACKNOWLEDGED: alert_acknowledged,
+        },
+    )
+    runtime.consume(
+        "case.directory",
+        {intake_v1.SCHOOL_RECORDED: school_recorded, intake_v1.PUPIL_RECORDED: pupil_recorded},
+    )

@@ -8,6 +8,7 @@ from services.case import consumers
 from services.case.api import router
 from services.case.settings import CaseSettings
 from services.case.store import CaseStore
+from services.case.tracker import DeadlineTracker
 from services.common.app import principal_dependency, serve, service_app
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
@@ -18,7 +19,11 @@ def build_app(settings: CaseSettings) -> FastAPI:
     store = CaseStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
-    consumers.register(runtime, store)
+    tracker = DeadlineTracker(
+        store, runtime.relay, interval_seconds=settings.scheduler_interval_seconds
+    )
+    runtime.run_loop("deadline-scheduler", tracker.run)
+    consumers.register(runtime, store, tracker)
     api = router(store, principal_dependency(settings))
     return service_app("Harbour case", runtime, [api])
 

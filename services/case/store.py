@@ -17,6 +17,9 @@ class CaseStore:
         self.deadlines: AsyncCollection[Document] = db["deadlines"]
         self.calendars: AsyncCollection[Document] = db["calendars"]
         self.children: AsyncCollection[Document] = db["children"]
+        self.schools: AsyncCollection[Document] = db["schools"]
+        # Meetings that arrived before the deadline they meet (see DeadlineTracker.meet).
+        self.early_meets: AsyncCollection[Document] = db["early_meets"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -36,6 +39,10 @@ class CaseStore:
         )
         await self.deadlines.create_index(
             [("status", ASCENDING), ("due_at", ASCENDING)], name="open_due"
+        )
+        await self.deadlines.create_index(
+            [("school_id", ASCENDING), ("rule", ASCENDING), ("source_id", ASCENDING)],
+            name="school_rule_source",
         )
         await self.cases.create_index(
             [("school_id", ASCENDING), ("pupil_id", ASCENDING)], name="school_pupil"

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from contracts.case_v1 import DeadlineChanged
 from contracts.envelope import Envelope
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import Rule, compute_approaching, compute_due
+from services.case.domain.deadline_rules import (
+    DATE_TRIGGERED_RULES,
+    NoDueTime,
+    Rule,
+    compute_approaching,
+    compute_due,
+)
+
+_PHASE_NAMESPACE = uuid.UUID("0f1b6c2a-3e47-4d6b-9a8e-52c1d7f3a9b0")
 
 
 def deadline_id(rule: Rule, source_event_id: str) -> str:
@@ -29,8 +39,7 @@ def new_deadline(
     created_at: datetime,
     immediate_danger: bool = False,
 ) -> dict[str, Any]:
-    due = compute_due(rule, trigger, calendar, immediate_danger=immediate_danger)
-    approaching = compute_approaching(rule, trigger, due, calendar)
+    due, approaching, unresolved = schedule(rule, trigger, calendar, immediate_danger)
     return {
         "_id": deadline_id(rule, source.event_id),
         "rule": rule.value,
@@ -44,6 +53,7 @@ def new_deadline(
         "immediate_danger": immediate_danger,
         "due_at": due,
         "approaching_at": approaching,
+        "unresolved": unresolved,
         "timezone": calendar.timezone,
         "status": "open",
         "approaching_sent": False,
@@ -52,6 +62,18 @@ def new_deadline(
         "created_at": created_at,
         "version": 1,
     }
+
+
+def schedule(
+    rule: Rule, trigger: datetime | date, calendar: SchoolCalendar, immediate_danger: bool
+) -> tuple[datetime | None, datetime | None, str | None]:
+    """Due and approaching moments; when the calendar ends too early to say, no times and
+    the reason, so the DSL sees the deadline and the school can extend its calendar."""
+    try:
+        due = compute_due(rule, trigger, calendar, immediate_danger=immediate_danger)
+    except NoDueTime as exc:
+        return None, None, str(exc)
+    return due, compute_approaching(rule, trigger, due, calendar), None
 
 
 def deadline_view(deadline: dict[str, Any]) -> dict[str, Any]:
@@ -64,9 +86,42 @@ def deadline_view(deadline: dict[str, Any]) -> dict[str, Any]:
         "pupil_id": deadline.get("pupil_id"),
         "subject": deadline["subject"],
         "source_id": deadline["source_id"],
-        "due_at": deadline["due_at"].astimezone(calendar_zone).isoformat(),
-        "approaching_at": deadline["approaching_at"].astimezone(calendar_zone).isoformat(),
+        "due_at": _local(deadline["due_at"], calendar_zone),
+        "approaching_at": _local(deadline["approaching_at"], calendar_zone),
+        "unresolved": deadline.get("unresolved"),
         "status": deadline["status"],
         "met_by": deadline.get("met_by"),
         "met_at": deadline.get("met_at"),
     }
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat() if moment is not None else None
+
+
+PHASES = ("approaching", "breached", "met")
+
+
+def phase_event_id(deadline_id_: str, phase: str) -> str:
+    """One event per deadline and phase, whoever fires it: replicas cannot make two."""
+    return str(uuid.uuid5(_PHASE_NAMESPACE, f"{deadline_id_}\x1f{phase}"))
+
+
+def phase_payload(deadline: dict[str, Any], met_by: str | None = None) -> DeadlineChanged:
+    return DeadlineChanged(
+        deadline_id=deadline["_id"],
+        rule=deadline["rule"],
+        pupil_id=deadline.get("pupil_id"),
+        source_id=deadline["source_id"],
+        source_event_id=deadline["source_event_id"],
+        due_at=deadline["due_at"],
+        approaching_at=deadline["approaching_at"],
+        met_by=met_by,
+    )
+
+
+def trigger_of(deadline: dict[str, Any]) -> datetime | date:
+    """The stored trigger (ISO text) back as the rule expects it: a date for file-transfer."""
+    if Rule(deadline["rule"]) in DATE_TRIGGERED_RULES:
+        return date.fromisoformat(deadline["trigger"])
+    return datetime.fromisoformat(deadline["trigger"])

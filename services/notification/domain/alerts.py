@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from contracts.envelope import Envelope
-from contracts.intake_v1 import ConcernRaised
+from contracts.intake_v1 import ConcernRaised, EncompassNotified
 from contracts.vocabulary import Category, Priority
 
 
@@ -40,6 +40,28 @@ def alert_for_concern(event: Envelope[ConcernRaised], created_at: datetime) -> d
     }
 
 
+def alert_for_encompass(event: Envelope[EncompassNotified], created_at: datetime) -> dict[str, Any]:
+    """A police notification for the Key Adults. Its content is kept for the in-app view
+    only; e-mails and texts never carry it."""
+    notice = event.payload
+    return {
+        "_id": event.event_id,
+        "trust_id": event.trust_id,
+        "school_id": event.school_id,
+        "pupil_id": notice.pupil_id,
+        "source_id": notice.notification_id,
+        "source_type": "encompass",
+        "source_event_id": event.event_id,
+        "priority": Priority.ENCOMPASS.value,
+        "received_at": notice.received_at,
+        "created_at": created_at,
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+        "revision": notice.revision,
+        "content": notice.model_dump(mode="json"),
+    }
+
+
 def alert_view(alert: dict[str, Any]) -> dict[str, Any]:
     return {
         "alert_id": alert["_id"],
@@ -51,4 +73,6 @@ def alert_view(alert: dict[str, Any]) -> dict[str, Any]:
         "created_at": alert["created_at"],
         "acknowledged_at": alert["acknowledged_at"],
         "acknowledged_by": alert["acknowledged_by"],
+        "revision": alert.get("revision"),
+        "content": alert.get("content"),
     }
