@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from services.cli import dev, dlq
+from services.cli import deadline, dev, dlq, encompass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +14,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     dev.register(commands)
     dlq.register(commands)
+    deadline.register(commands)
+    encompass.register(commands)
     return parser
 
 
