@@ -19,6 +19,7 @@ ENCOMPASS_NOTIFIED = "intake.encompass.notified.v1"
 ENCOMPASS_AMENDED = "intake.encompass.amended.v1"
 
 Text = Field(max_length=10_000)
+OptionalText = Field(default=None, max_length=10_000)
 
 
 class _Payload(BaseModel):
@@ -83,7 +84,7 @@ class NotifiedChild(_Payload):
     school_urn: str | None = None
     school_name: str | None = None
     present: bool | None = None
-    voice_of_child: str | None = Text
+    voice_of_child: str | None = OptionalText
 
 
 class EncompassNotified(_Payload):
@@ -102,9 +103,9 @@ class EncompassNotified(_Payload):
     notified_at: AwareDatetime
     received_at: AwareDatetime = Field(description="when Harbour received it: the clock's T")
     location: str | None = None
-    circumstances: str | None = Text
-    police_action: str | None = Text
-    other_information: str | None = Text
+    circumstances: str | None = OptionalText
+    police_action: str | None = OptionalText
+    other_information: str | None = OptionalText
     child: NotifiedChild
 
 

@@ -6,9 +6,10 @@ from contracts import intake_v1, notification_v1
 from contracts.envelope import Envelope, utc_now
 from services.case.domain.cases import case_key, touch_case
 from services.case.domain.deadline_rules import Rule
-from services.case.domain.deadlines import deadline_id, new_deadline
+from services.case.domain.deadlines import new_deadline
 from services.case.store import CaseStore
 from services.case.tracker import DeadlineTracker
+from services.common.outbox import with_outbox
 from services.common.runtime import ServiceRuntime
 from services.common.store import insert_if_absent, upsert_if_newer
 
@@ -33,8 +34,8 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             created_at=now,
             immediate_danger=concern.immediate_danger,
         )
-        await insert_if_absent(store.deadlines, deadline)
-        await tracker.apply_early_meet(deadline["_id"])
+        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.apply_early_meet(deadline)
 
     async def encompass_notified(event: Envelope[intake_v1.EncompassNotified]) -> None:
         notice = event.payload
@@ -53,8 +54,8 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             calendar=await store.calendar_of(event.school_id),
             created_at=now,
         )
-        await insert_if_absent(store.deadlines, deadline)
-        await tracker.apply_early_meet(deadline["_id"])
+        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.apply_early_meet(deadline)
 
     async def pupil_left(event: Envelope[intake_v1.PupilLeft]) -> None:
         left = event.payload
@@ -67,18 +68,19 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             calendar=await store.calendar_of(event.school_id),
             created_at=utc_now(),
         )
-        await insert_if_absent(store.deadlines, deadline)
-        await tracker.apply_early_meet(deadline["_id"])
+        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.apply_early_meet(deadline)
 
     async def alert_acknowledged(event: Envelope[notification_v1.AlertAcknowledged]) -> None:
         ack = event.payload
         if ack.source_type != "encompass":
             return  # a concern's triage deadline is met by a triage decision, not an ack
         await tracker.meet(
-            deadline_id(Rule.ENCOMPASS_BEFORE_SCHOOL, ack.source_event_id),
+            school_id=event.school_id,
+            rule=Rule.ENCOMPASS_BEFORE_SCHOOL,
+            source_id=ack.source_id,
             met_by=event.event_id,
             met_at=ack.acknowledged_at,
-            cause=event,
         )
 
     async def school_recorded(event: Envelope[intake_v1.SchoolRecorded]) -> None:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.case import consumers
 from services.case.api import router
+from services.case.api_calendar import router as calendar_router
 from services.case.settings import CaseSettings
 from services.case.store import CaseStore
 from services.case.tracker import DeadlineTracker
@@ -20,12 +21,13 @@ def build_app(settings: CaseSettings) -> FastAPI:
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
     tracker = DeadlineTracker(
-        store, runtime.relay, interval_seconds=settings.scheduler_interval_seconds
+        store, runtime.relay, runtime.locks, interval_seconds=settings.scheduler_interval_seconds
     )
     runtime.run_loop("deadline-scheduler", tracker.run)
     consumers.register(runtime, store, tracker)
-    api = router(store, principal_dependency(settings))
-    return service_app("Harbour case", runtime, [api])
+    principal = principal_dependency(settings)
+    api = [router(store, tracker, principal), calendar_router(store, tracker, principal)]
+    return service_app("Harbour case", runtime, api)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -17,13 +19,14 @@ class CaseStore:
         self.deadlines: AsyncCollection[Document] = db["deadlines"]
         self.calendars: AsyncCollection[Document] = db["calendars"]
         self.children: AsyncCollection[Document] = db["children"]
+        self.decisions: AsyncCollection[Document] = db["decisions"]
         self.schools: AsyncCollection[Document] = db["schools"]
         # Meetings that arrived before the deadline they meet (see DeadlineTracker.meet).
         self.early_meets: AsyncCollection[Document] = db["early_meets"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.deadlines, self.calendars)
+        return (self.deadlines,)
 
     async def ensure_indexes(self) -> None:
         for collection in self.with_outbox:
@@ -47,6 +50,35 @@ class CaseStore:
         await self.cases.create_index(
             [("school_id", ASCENDING), ("pupil_id", ASCENDING)], name="school_pupil"
         )
+
+    async def save_calendar(
+        self,
+        school_id: str,
+        trust_id: str,
+        calendar: SchoolCalendar,
+        *,
+        updated_by: str,
+        at: datetime,
+    ) -> None:
+        """Store the calendar flagged for recomputation (the caller holds the calendar lock)."""
+        await self.calendars.update_one(
+            {"_id": school_id},
+            {
+                "$set": {
+                    "trust_id": trust_id,
+                    "school_id": school_id,
+                    "calendar": calendar.model_dump(mode="json"),
+                    "updated_by": updated_by,
+                    "updated_at": at,
+                    "recompute_pending": True,
+                },
+                "$inc": {"version": 1},
+            },
+            upsert=True,
+        )
+
+    async def calendar_recomputed(self, school_id: str) -> None:
+        await self.calendars.update_one({"_id": school_id}, {"$set": {"recompute_pending": False}})
 
     async def calendar_of(self, school_id: str) -> SchoolCalendar:
         stored = await self.calendars.find_one({"_id": school_id})

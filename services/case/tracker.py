@@ -1,28 +1,35 @@
 """The deadline tracker: fires `approaching` and `breached` exactly once per deadline,
 marks deadlines met, and recomputes open ones when a school's calendar changes.
 
-Every transition is one conditional write that changes the state and appends the event
-to the deadline's outbox together, so two replicas (or a restart) cannot fire twice.
+Every transition is one write that changes the state and appends the event to the
+deadline's outbox together, made under the deadline's document lock after re-reading it,
+so two replicas (or a restart) cannot fire twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
-
-from pydantic import BaseModel
 
 from contracts import case_v1
 from contracts.envelope import Envelope, Subject, utc_now
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.deadline_rules import Rule
-from services.case.domain.deadlines import phase_event_id, phase_payload, schedule, trigger_of
+from services.case.domain.deadlines import (
+    early_meet_key,
+    phase_event_id,
+    phase_payload,
+    schedule,
+    trigger_of,
+)
 from services.case.store import CaseStore
 from services.common.events import SYSTEM, make_envelope
+from services.common.locks import DocumentLocks, lock_key
 from services.common.outbox import OutboxRelay, merge_updates, push_events
-from services.common.store import Document
+from services.common.store import Document, insert_if_absent
 
 log = logging.getLogger("harbour.case.tracker")
 
@@ -35,10 +42,17 @@ _PHASE_EVENTS = {
 
 class DeadlineTracker:
     def __init__(
-        self, store: CaseStore, relay: OutboxRelay, *, interval_seconds: float, batch: int = 200
+        self,
+        store: CaseStore,
+        relay: OutboxRelay,
+        locks: DocumentLocks,
+        *,
+        interval_seconds: float,
+        batch: int = 200,
     ) -> None:
         self._store = store
         self._relay = relay
+        self._locks = locks
         self._interval = interval_seconds
         self._batch = batch
 
@@ -57,20 +71,33 @@ class DeadlineTracker:
         await self._finish_recomputes()
         approaching = self._store.deadlines.find(
             {"status": "open", "approaching_sent": False, "approaching_at": {"$lte": now}},
+            projection={"_id": 1},
             limit=self._batch,
         )
-        async for deadline in approaching:
-            fired += await self._fire_approaching(deadline, now)
+        for deadline_id in [d["_id"] async for d in approaching]:
+            fired += await self._locked(deadline_id, self._fire_approaching, now)
         breached = self._store.deadlines.find(
-            {"status": "open", "due_at": {"$lte": now}}, limit=self._batch
+            {"status": "open", "due_at": {"$lte": now}}, projection={"_id": 1}, limit=self._batch
         )
-        async for deadline in breached:
-            fired += await self._fire_breached(deadline, now)
+        for deadline_id in [d["_id"] async for d in breached]:
+            fired += await self._locked(deadline_id, self._fire_breached, now)
         if fired:
             self._relay.wake()
         return fired
 
+    async def _locked(
+        self, deadline_id: str, fire: Callable[[Document, datetime], Awaitable[int]], now: datetime
+    ) -> int:
+        # Another replica busy with this deadline will fire it (or it is already fired).
+        async with self._locks.attempt(lock_key(self._store.deadlines, deadline_id)) as held:
+            if not held:
+                return 0
+            deadline = await self._store.deadlines.find_one({"_id": deadline_id})
+            return 0 if deadline is None else await fire(deadline, now)
+
     async def _fire_approaching(self, deadline: Document, now: datetime) -> int:
+        if deadline["status"] != "open" or deadline.get("approaching_sent"):
+            return 0
         update = merge_updates(
             {"$set": {"approaching_sent": True, "approaching_fired_at": now}},
             push_events([self._event(deadline, "approaching")]),
@@ -81,6 +108,8 @@ class DeadlineTracker:
         return result.modified_count
 
     async def _fire_breached(self, deadline: Document, now: datetime) -> int:
+        if deadline["status"] != "open" or deadline["due_at"] is None or deadline["due_at"] > now:
+            return 0
         # A deadline that passed while nobody ran the scheduler still warns before it breaches.
         events = [self._event(deadline, "breached")]
         if not deadline.get("approaching_sent"):
@@ -97,26 +126,43 @@ class DeadlineTracker:
     # -- meeting a deadline --------------------------------------------------------------
 
     async def meet(
-        self, deadline_id: str, *, met_by: str, met_at: datetime, cause: Envelope[BaseModel]
-    ) -> str:
-        """Mark the deadline met. If its event has not reached case yet, remember the meeting
-        so that the deadline is created met (either side checks after it writes)."""
-        outcome = await self._meet_existing(deadline_id, met_by, met_at)
-        if outcome != "absent":
-            return outcome
-        await self._store.early_meets.update_one(
-            {"_id": deadline_id},
-            {"$setOnInsert": {"met_by": met_by, "met_at": met_at, "cause": cause.event_id}},
-            upsert=True,
+        self, *, school_id: str, rule: Rule, source_id: str, met_by: str, met_at: datetime
+    ) -> list[str]:
+        """Mark the deadlines of `rule` for `source_id` met. If they have not been created yet
+        (their event is still on its way to case), remember the meeting so that they are
+        created met: each side checks again after it writes, so neither order loses it."""
+        outcomes = await self._meet_matching(school_id, rule, source_id, met_by, met_at)
+        if outcomes:
+            return outcomes
+        await insert_if_absent(
+            self._store.early_meets,
+            {
+                "_id": early_meet_key(school_id, rule, source_id),
+                "school_id": school_id,
+                "met_by": met_by,
+                "met_at": met_at,
+            },
         )
-        return await self._meet_existing(deadline_id, met_by, met_at)
+        return await self._meet_matching(school_id, rule, source_id, met_by, met_at)
 
-    async def apply_early_meet(self, deadline_id: str) -> None:
-        early = await self._store.early_meets.find_one({"_id": deadline_id})
+    async def apply_early_meet(self, deadline: Document) -> None:
+        key = early_meet_key(deadline["school_id"], Rule(deadline["rule"]), deadline["source_id"])
+        early = await self._store.early_meets.find_one({"_id": key})
         if early is not None:
-            await self._meet_existing(deadline_id, early["met_by"], early["met_at"])
+            await self._meet_existing(deadline["_id"], early["met_by"], early["met_at"])
+
+    async def _meet_matching(
+        self, school_id: str, rule: Rule, source_id: str, met_by: str, met_at: datetime
+    ) -> list[str]:
+        query = {"school_id": school_id, "rule": rule.value, "source_id": source_id}
+        ids = [d["_id"] async for d in self._store.deadlines.find(query, projection={"_id": 1})]
+        return [await self._meet_existing(i, met_by, met_at) for i in ids]
 
     async def _meet_existing(self, deadline_id: str, met_by: str, met_at: datetime) -> str:
+        async with self._locks.hold(lock_key(self._store.deadlines, deadline_id)):
+            return await self._meet_locked(deadline_id, met_by, met_at)
+
+    async def _meet_locked(self, deadline_id: str, met_by: str, met_at: datetime) -> str:
         deadline = await self._store.deadlines.find_one({"_id": deadline_id})
         if deadline is None:
             return "absent"
@@ -135,19 +181,21 @@ class DeadlineTracker:
         result = await self._store.deadlines.update_one(
             {"_id": deadline_id, "status": "open"}, update
         )
-        if result.modified_count:
-            self._relay.wake()
-            return "met"
-        return await self._meet_existing(deadline_id, met_by, met_at)
+        self._relay.wake()
+        return "met" if result.matched_count else "absent"
 
     # -- calendar changes ----------------------------------------------------------------
 
     async def recompute_school(self, school_id: str, calendar: SchoolCalendar) -> int:
         """Recompute every open deadline of the school from its new calendar."""
         changed = 0
-        cursor = self._store.deadlines.find({"school_id": school_id, "status": "open"})
-        async for deadline in cursor:
-            changed += await self._recompute(deadline, calendar)
+        query = {"school_id": school_id, "status": "open"}
+        ids = [d["_id"] async for d in self._store.deadlines.find(query, projection={"_id": 1})]
+        for deadline_id in ids:
+            async with self._locks.hold(lock_key(self._store.deadlines, deadline_id)):
+                deadline = await self._store.deadlines.find_one({"_id": deadline_id})
+                if deadline is not None and deadline["status"] == "open":
+                    changed += await self._recompute(deadline, calendar)
         return changed
 
     async def _recompute(self, deadline: Document, calendar: SchoolCalendar) -> int:
@@ -165,21 +213,36 @@ class DeadlineTracker:
         }
         if all(deadline.get(k) == v for k, v in fields.items()):
             return 0
-        result = await self._store.deadlines.update_one(
-            {"_id": deadline["_id"], "status": "open", "due_at": deadline["due_at"]},
-            {"$set": fields},
-        )
+        if deadline.get("approaching_sent") and approaching is not None:
+            # Warned already: a later approaching moment must not warn a second time.
+            fields.pop("approaching_at")
+        result = await self._store.deadlines.update_one({"_id": deadline["_id"]}, {"$set": fields})
         return result.modified_count
 
-    async def _finish_recomputes(self) -> None:
-        # A calendar saved by a process that died before recomputing is finished here.
-        async for calendar_doc in self._store.calendars.find({"recompute_pending": True}):
-            calendar = SchoolCalendar.model_validate(calendar_doc["calendar"])
-            await self.recompute_school(calendar_doc["_id"], calendar)
-            await self._store.calendars.update_one(
-                {"_id": calendar_doc["_id"], "version": calendar_doc["version"]},
-                {"$set": {"recompute_pending": False}},
+    async def save_calendar(
+        self, school_id: str, trust_id: str, calendar: SchoolCalendar, updated_by: str
+    ) -> int:
+        """Store a school's calendar and recompute its open deadlines. The calendar is flagged
+        in the same write, so a crash before the recompute is finished by the scheduler."""
+        async with self._locks.hold(lock_key(self._store.calendars, school_id)):
+            await self._store.save_calendar(
+                school_id, trust_id, calendar, updated_by=updated_by, at=utc_now()
             )
+            recomputed = await self.recompute_school(school_id, calendar)
+            await self._store.calendar_recomputed(school_id)
+        return recomputed
+
+    async def _finish_recomputes(self) -> None:
+        async for flagged in self._store.calendars.find(
+            {"recompute_pending": True}, projection={"_id": 1}
+        ):
+            key = lock_key(self._store.calendars, flagged["_id"])
+            async with self._locks.attempt(key) as held:
+                stored = await self._store.calendars.find_one({"_id": flagged["_id"]})
+                if held and stored is not None and stored["recompute_pending"]:
+                    calendar = SchoolCalendar.model_validate(stored["calendar"])
+                    await self.recompute_school(stored["_id"], calendar)
+                    await self._store.calendar_recomputed(stored["_id"])
 
     # ----------------------------------------------------------------------------------
 

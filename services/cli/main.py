@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
 from services.cli import deadline, dev, dlq, encompass
+from services.cli.errors import CliError, OneLineParser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harbour", description="Harbour command line")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog="harbour", description="Harbour command line")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
     dev.register(commands)
     dlq.register(commands)
     deadline.register(commands)
@@ -20,9 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    return int(args.run(args) or 0)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except CliError as exc:
+        print(f"harbour {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

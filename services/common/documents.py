@@ -11,6 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import Envelope
+from services.common.locks import DocumentLocks, lock_key
 from services.common.outbox import merge_updates, push_events, with_outbox
 from services.common.store import Document
 
@@ -28,13 +29,28 @@ async def put_state(
     events_for: EventsFor,
     *,
     meta: dict[str, Any] | None = None,
-    attempts: int = 8,
+    locks: DocumentLocks | None = None,
 ) -> tuple[Document, bool]:
     """Set `state` on the document; when it differs from what is stored, also append the
     events `events_for(current)` returns. Returns the stored document and whether it changed.
 
-    PUTting the same state again changes nothing and publishes nothing."""
-    meta = meta or {}
+    PUTting the same state again changes nothing and publishes nothing. Pass the service's
+    `locks` whenever the document has an outbox (the relay writes it too)."""
+    if locks is None:
+        return await _put_state(collection, doc_id, state, events_for, meta or {})
+    async with locks.hold(lock_key(collection, doc_id)):
+        return await _put_state(collection, doc_id, state, events_for, meta or {})
+
+
+async def _put_state(
+    collection: AsyncCollection[Document],
+    doc_id: str,
+    state: dict[str, Any],
+    events_for: EventsFor,
+    meta: dict[str, Any],
+    attempts: int = 8,
+) -> tuple[Document, bool]:
+    # The version check still guards against writers that do not take the lock.
     for _ in range(attempts):
         current = await collection.find_one({"_id": doc_id})
         if current is not None and all(current.get(k) == v for k, v in state.items()):

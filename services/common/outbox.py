@@ -2,7 +2,8 @@
 that caused them, then published by a relay with publisher confirms.
 
 A crash between publishing and marking gives a duplicate (same event_id, harmless to
-idempotent consumers), never a loss.
+idempotent consumers), never a loss. Any other writer of a document with an outbox must
+hold its document lock (services.common.locks) while it reads and writes it.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
+from services.common.locks import DocumentLocks, lock_key
 from services.common.store import Document
 
 log = logging.getLogger("harbour.outbox")
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-LEASE = timedelta(seconds=30)
 
 Publish = Callable[[str, str, bytes], Awaitable[None]]  # event_id, event_type, body
 
@@ -77,21 +78,24 @@ async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
 
 
 class OutboxRelay:
-    """Publishes pending events of the watched collections, oldest documents first.
+    """Publishes pending events of the watched collections.
 
-    Several replicas may run: a short lease on each document keeps them from publishing
-    the same events at the same time; an expired lease (a crashed relay) is taken over.
+    Several replicas may run: each document is published under its document lock, which
+    every other writer of that document also takes, so replicas do not publish the same
+    events at once and the relay's marks never overwrite a concurrent state change.
     """
 
     def __init__(
         self,
         publish: Publish,
+        locks: DocumentLocks,
         *,
         poll_seconds: float,
         batch: int,
         backoff: Callable[[int], float] = lambda attempts: min(30.0, 0.5 * 2**attempts),
     ) -> None:
         self._publish = publish
+        self._locks = locks
         self._collections: list[AsyncCollection[Document]] = []
         self._poll_seconds = poll_seconds
         self._batch = batch
@@ -129,79 +133,63 @@ class OutboxRelay:
         return total
 
     async def _relay_collection(self, collection: AsyncCollection[Document]) -> int:
-        now = utc_now()
         cursor = collection.find(
-            {"outbox_pending": True, "relay_lease_until": {"$lte": now}},
+            {"outbox_pending": True, "relay_lease_until": {"$lte": utc_now()}},
             projection={"_id": 1},
             limit=self._batch,
         )
+        ids = [candidate["_id"] async for candidate in cursor]
         published = 0
-        async for candidate in cursor:
-            published += await self._relay_document(collection, candidate["_id"])
+        for doc_id in ids:
+            async with self._locks.attempt(lock_key(collection, doc_id)) as held:
+                if held:
+                    published += await self._relay_document(collection, doc_id)
         return published
 
     async def _relay_document(self, collection: AsyncCollection[Document], doc_id: Any) -> int:
-        now = utc_now()
-        claimed = await collection.find_one_and_update(
-            {"_id": doc_id, "outbox_pending": True, "relay_lease_until": {"$lte": now}},
-            {"$set": {"relay_lease_until": now + LEASE}},
-        )  # no projection: FerretDB 1.x does not support one on findAndModify
-        if claimed is None:
-            return 0  # another relay took it, or it was already published
-        sent: dict[str, Any] = {}
-        failure: tuple[int, str] | None = None
-        count = 0
-        for index, entry in enumerate(claimed["outbox"]):
+        document = await collection.find_one({"_id": doc_id, "outbox_pending": True})
+        if document is None or document["relay_lease_until"] > utc_now():
+            return 0  # published by another relay meanwhile, or backing off
+        marks: dict[str, Any] = {}
+        for index, entry in enumerate(document["outbox"]):
             if entry["state"] != "pending":
                 continue
             try:
                 await self._publish(entry["event_id"], entry["event_type"], entry["body"].encode())
             except Exception as exc:
-                failure = (index, f"{type(exc).__name__}: {exc}"[:300])
-                log.warning(
-                    "publish failed, will retry",
-                    extra={"event_id": entry["event_id"], "error": type(exc).__name__},
-                )
-                break
-            sent[f"outbox.{index}.state"] = "published"
-            sent[f"outbox.{index}.published_at"] = utc_now()
-            count += 1
-        if failure is None:
-            await self._mark_published(collection, claimed, sent)
-        else:
-            await self._mark_failed(collection, claimed, sent, failure)
-        return count
-
-    async def _mark_published(
-        self, collection: AsyncCollection[Document], claimed: Document, sent: dict[str, Any]
-    ) -> None:
-        done = {**sent, "relay_lease_until": EPOCH}
-        # Clear the flag only if no event was appended while we were publishing.
-        result = await collection.update_one(
-            {"_id": claimed["_id"], "outbox_count": claimed["outbox_count"]},
-            {"$set": {**done, "outbox_pending": False}},
+                await self._mark_failed(collection, document, marks, index, exc)
+                return len(marks) // 2
+            marks[f"outbox.{index}.state"] = "published"
+            marks[f"outbox.{index}.published_at"] = utc_now()
+        await collection.update_one(
+            {"_id": doc_id},
+            {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}},
         )
-        if result.matched_count == 0:
-            await collection.update_one({"_id": claimed["_id"]}, {"$set": done})
+        return len(marks) // 2
 
     async def _mark_failed(
         self,
         collection: AsyncCollection[Document],
-        claimed: Document,
-        sent: dict[str, Any],
-        failure: tuple[int, str],
+        document: Document,
+        marks: dict[str, Any],
+        index: int,
+        exc: Exception,
     ) -> None:
-        index, error = failure
-        attempts = claimed["outbox"][index].get("attempts", 0) + 1
+        entry = document["outbox"][index]
+        attempts = entry.get("attempts", 0) + 1
+        log.warning(
+            "publish failed, will retry",
+            extra={"event_id": entry["event_id"], "error": type(exc).__name__},
+        )
         # The lease doubles as the retry timer: back off before the next attempt.
         retry_at = utc_now() + timedelta(seconds=self._backoff(attempts))
         await collection.update_one(
-            {"_id": claimed["_id"]},
+            {"_id": document["_id"]},
             {
                 "$set": {
-                    **sent,
+                    **marks,
                     f"outbox.{index}.attempts": attempts,
-                    f"outbox.{index}.last_error": error,
+                    f"outbox.{index}.last_error": f"{type(exc).__name__}: {exc}"[:300],
                     "relay_lease_until": retry_at,
                 }
             },

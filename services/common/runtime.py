@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -19,6 +20,7 @@ from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 from contracts import topology
 from services.common.broker import EventPublisher, dead_letter_count, declare_topology, make_broker
 from services.common.consuming import Handler, subscribe
+from services.common.locks import DocumentLocks
 from services.common.outbox import OutboxRelay
 from services.common.settings import CommonSettings
 from services.common.store import Document, make_client, ping
@@ -36,8 +38,10 @@ class ServiceRuntime:
         self.mongo: AsyncMongoClient[Document] = make_client(settings)
         self.db: AsyncDatabase[Document] = self.mongo[settings.database_name(service)]
         self.broker: RabbitBroker = make_broker(settings)
+        self.locks = DocumentLocks(self.db["locks"], ttl=timedelta(seconds=30))
         self.relay = OutboxRelay(
             EventPublisher(self.broker, settings.publish_timeout_seconds),
+            self.locks,
             poll_seconds=settings.relay_poll_seconds,
             batch=settings.relay_batch,
         )

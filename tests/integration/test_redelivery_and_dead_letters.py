@@ -2,37 +2,15 @@
 
 import httpx
 
-from contracts.envelope import Actor, Subject, utc_now
-from contracts.intake_v1 import CONCERN_RAISED, ConcernRaised, Reporter
-from services.common.events import make_envelope
+from contracts.intake_v1 import CONCERN_RAISED
 from tests.support.api import School, eventually, unique
 from tests.support.broker import dead_letters, publish_raw
 from tests.support.effects import alerts_for, deadlines_for, entries_for, wait_for_fanout
+from tests.support.events import concern_raised
 
 
 def _concern_event(school: School, pupil: str):
-    now = utc_now()
-    payload = ConcernRaised(
-        concern_id=unique("concern"),
-        pupil_id=pupil,
-        occurred_at=now,
-        received_at=now,
-        categories=["neglect"],
-        description="Came to school hungry three days running.",
-        child_words="There was no food at home.",
-        actions_taken="Breakfast club; told the DSL.",
-        immediate_danger=False,
-        fgm_discovered=False,
-        reported_by=Reporter(user_id="teacher-1", role="staff"),
-    )
-    return make_envelope(
-        CONCERN_RAISED,
-        payload,
-        trust_id=school.trust_id,
-        school_id=school.school_id,
-        subject=Subject(kind="child", id=pupil),
-        actor=Actor(kind="user", id="teacher-1", role="staff"),
-    )
+    return concern_raised(school, pupil)
 
 
 async def test_the_same_event_delivered_twice_has_one_effect_each(clients, stack, school):

@@ -112,6 +112,10 @@ class TestStack:
     def rabbit_url(self) -> str:
         return f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}"
 
+    @property
+    def run_log_dir(self) -> Path:
+        return self.log_dir / self.run_id
+
     def base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HARBOUR_")}
         env.update(
@@ -124,6 +128,7 @@ class TestStack:
                 "HARBOUR_DATA_DIR": str(ROOT / ".data"),
                 "HARBOUR_RELAY_POLL_SECONDS": "0.2",
                 "HARBOUR_HANDLER_RETRY_SECONDS": "3",
+                "HARBOUR_SCHEDULER_INTERVAL_SECONDS": "0.3",
                 "HARBOUR_LOG_LEVEL": "INFO",
             }
         )
@@ -133,7 +138,7 @@ class TestStack:
     def create(self) -> None:
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*")
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.run_log_dir.mkdir(parents=True, exist_ok=True)
 
     def add(self, name: str, instance: str = "", **overrides: str) -> ServiceProcess:
         key = name + (f"-{instance}" if instance else "")
@@ -141,7 +146,7 @@ class TestStack:
         env = self.base_env()
         env[f"HARBOUR_{name.upper()}_PORT"] = str(port)
         env.update(overrides)
-        service = ServiceProcess(name, port, env, self.log_dir / f"{key}.log")
+        service = ServiceProcess(name, port, env, self.run_log_dir / f"{key}.log")
         self.services[key] = service
         return service
 

@@ -28,6 +28,10 @@ def deadline_id(rule: Rule, source_event_id: str) -> str:
     return f"{rule.value}:{source_event_id}"
 
 
+def early_meet_key(school_id: str, rule: Rule, source_id: str) -> str:
+    return f"{rule.value}:{school_id}:{source_id}"
+
+
 def new_deadline(
     rule: Rule,
     source: Envelope[BaseModel],
