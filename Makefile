@@ -26,5 +26,8 @@ format:
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
+bench: up
+	.venv/bin/python -m bench.run $(BENCH_ARGS)
+
 contracts:
 	.venv/bin/harbour contracts generate

@@ -51,10 +51,8 @@ def router(store: CaseStore, tracker: DeadlineTracker, principal_dep: Any) -> AP
         if principal.school_id is None or not principal.has_any(DSL_ROLES):
             raise not_found("concern")
         school_id = principal.school_id
-        case = await store.cases.find_one(
-            {"_id": case_key(school_id, decision.pupil_id), "sources": concern_id}
-        )
-        if case is None:
+        case = await store.cases.find_one({"_id": case_key(school_id, decision.pupil_id)})
+        if case is None or concern_id not in case.get("sources", []):
             raise not_found("concern")
         now = utc_now()
         record = {

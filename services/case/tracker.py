@@ -81,8 +81,6 @@ class DeadlineTracker:
         )
         for deadline_id in [d["_id"] async for d in breached]:
             fired += await self._locked(deadline_id, self._fire_breached, now)
-        if fired:
-            self._relay.wake()
         return fired
 
     async def _locked(
@@ -102,10 +100,9 @@ class DeadlineTracker:
             {"$set": {"approaching_sent": True, "approaching_fired_at": now}},
             push_events([self._event(deadline, "approaching")]),
         )
-        result = await self._store.deadlines.update_one(
-            {"_id": deadline["_id"], "status": "open", "approaching_sent": False}, update
-        )
-        return result.modified_count
+        await self._store.deadlines.update_one({"_id": deadline["_id"]}, update)
+        await self._relay.notify(self._store.deadlines, deadline["_id"])
+        return 1
 
     async def _fire_breached(self, deadline: Document, now: datetime) -> int:
         if deadline["status"] != "open" or deadline["due_at"] is None or deadline["due_at"] > now:
@@ -118,10 +115,9 @@ class DeadlineTracker:
             {"$set": {"status": "breached", "breached_at": now, "approaching_sent": True}},
             push_events(events),
         )
-        result = await self._store.deadlines.update_one(
-            {"_id": deadline["_id"], "status": "open", "due_at": deadline["due_at"]}, update
-        )
-        return result.modified_count * len(events)
+        await self._store.deadlines.update_one({"_id": deadline["_id"]}, update)
+        await self._relay.notify(self._store.deadlines, deadline["_id"])
+        return len(events)
 
     # -- meeting a deadline --------------------------------------------------------------
 
@@ -170,19 +166,16 @@ class DeadlineTracker:
             if deadline.get("met_by") is None and deadline["status"] == "breached":
                 # Late: the breach stands, but the file shows when it was done.
                 await self._store.deadlines.update_one(
-                    {"_id": deadline_id, "met_by": None},
-                    {"$set": {"met_by": met_by, "met_late_at": met_at}},
+                    {"_id": deadline_id}, {"$set": {"met_by": met_by, "met_late_at": met_at}}
                 )
             return deadline["status"]
         update = merge_updates(
             {"$set": {"status": "met", "met_by": met_by, "met_at": met_at}},
             push_events([self._event(deadline, "met", met_by=met_by)]),
         )
-        result = await self._store.deadlines.update_one(
-            {"_id": deadline_id, "status": "open"}, update
-        )
-        self._relay.wake()
-        return "met" if result.matched_count else "absent"
+        await self._store.deadlines.update_one({"_id": deadline_id}, update)
+        await self._relay.notify(self._store.deadlines, deadline_id)
+        return "met"
 
     # -- calendar changes ----------------------------------------------------------------
 

@@ -37,9 +37,9 @@ async def put_state(
     PUTting the same state again changes nothing and publishes nothing. Pass the service's
     `locks` whenever the document has an outbox (the relay writes it too)."""
     if locks is None:
-        return await _put_state(collection, doc_id, state, events_for, meta or {})
+        return await _put_state(collection, doc_id, state, events_for, meta or {}, locked=False)
     async with locks.hold(lock_key(collection, doc_id)):
-        return await _put_state(collection, doc_id, state, events_for, meta or {})
+        return await _put_state(collection, doc_id, state, events_for, meta or {}, locked=True)
 
 
 async def _put_state(
@@ -48,9 +48,10 @@ async def _put_state(
     state: dict[str, Any],
     events_for: EventsFor,
     meta: dict[str, Any],
+    *,
+    locked: bool,
     attempts: int = 8,
 ) -> tuple[Document, bool]:
-    # The version check still guards against writers that do not take the lock.
     for _ in range(attempts):
         current = await collection.find_one({"_id": doc_id})
         if current is not None and all(current.get(k) == v for k, v in state.items()):
@@ -66,7 +67,9 @@ async def _put_state(
         update = merge_updates(
             {"$set": {**state, **meta}, "$inc": {"version": 1}}, push_events(events)
         )
-        result = await collection.update_one({"_id": doc_id, "version": current["version"]}, update)
+        # Under the lock nobody else writes; without it, the version guards (on MongoDB).
+        where = {"_id": doc_id} if locked else {"_id": doc_id, "version": current["version"]}
+        result = await collection.update_one(where, update)
         if result.matched_count:
             return {**current, **state, **meta, "version": current["version"] + 1}, True
     raise WriteConflict(doc_id)

@@ -21,7 +21,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
 from services.common.locks import DocumentLocks, lock_key
-from services.common.store import Document
+from services.common.store import Document, insert_if_absent
 
 log = logging.getLogger("harbour.outbox")
 
@@ -72,51 +72,77 @@ def merge_updates(*updates: dict[str, Any]) -> dict[str, Any]:
 
 
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
-    await collection.create_index(
-        [("outbox_pending", ASCENDING), ("relay_lease_until", ASCENDING)], name="outbox_pending"
-    )
+    # Used by MongoDB for the relay's sweep; FerretDB 1.x scans regardless.
+    await collection.create_index([("outbox_pending", ASCENDING)], name="outbox_sweep")
 
 
 class OutboxRelay:
-    """Publishes pending events of the watched collections.
+    """Publishes the pending events of the watched collections.
 
-    Several replicas may run: each document is published under its document lock, which
-    every other writer of that document also takes, so replicas do not publish the same
-    events at once and the relay's marks never overwrite a concurrent state change.
+    Finding work must not mean scanning big collections (FerretDB 1.x scans for anything
+    but an `_id` lookup), so a writer calls `notify(collection, doc_id)` after its write:
+    that leaves a pointer in a small collection that every replica's relay reads, and a hint
+    for this process's relay. A sweep of the watched collections (at start and then every
+    `sweep_seconds`) recreates pointers lost to a crash between a write and its notify.
+
+    Each document is published under its document lock, which every other writer of that
+    document also takes, so replicas do not publish the same events at once and the
+    relay's marks never overwrite a concurrent state change.
     """
 
     def __init__(
         self,
         publish: Publish,
         locks: DocumentLocks,
+        pointers: AsyncCollection[Document],
         *,
         poll_seconds: float,
+        sweep_seconds: float,
         batch: int,
+        concurrency: int = 16,
         backoff: Callable[[int], float] = lambda attempts: min(30.0, 0.5 * 2**attempts),
     ) -> None:
         self._publish = publish
         self._locks = locks
-        self._collections: list[AsyncCollection[Document]] = []
+        self._pointers = pointers
+        self._collections: dict[str, AsyncCollection[Document]] = {}
         self._poll_seconds = poll_seconds
+        self._sweep_seconds = sweep_seconds
         self._batch = batch
+        self._concurrency = concurrency
         self._backoff = backoff
+        self._hints: dict[tuple[str, Any], None] = {}
         self._wake = asyncio.Event()
 
     def watch(self, *collections: AsyncCollection[Document]) -> None:
-        self._collections.extend(collections)
+        for collection in collections:
+            self._collections[collection.name] = collection
 
     @property
     def collections(self) -> list[AsyncCollection[Document]]:
-        return list(self._collections)
+        return list(self._collections.values())
+
+    async def notify(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
+        """After a write that added events to a document (outside its lock)."""
+        await insert_if_absent(
+            self._pointers,
+            {"_id": lock_key(collection, doc_id), "collection": collection.name, "doc_id": doc_id},
+        )
+        self._hints[(collection.name, doc_id)] = None
+        self._wake.set()
 
     def wake(self) -> None:
-        """Called after a write with events, so they go out now rather than at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
+        next_sweep = 0.0
+        loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
             try:
+                if loop.time() >= next_sweep:
+                    await self.sweep()
+                    next_sweep = loop.time() + self._sweep_seconds
                 published = await self.relay_once()
             except Exception:
                 log.exception("outbox relay pass failed")
@@ -126,30 +152,46 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
-    async def relay_once(self) -> int:
-        total = 0
-        for collection in self._collections:
-            total += await self._relay_collection(collection)
-        return total
+    async def sweep(self) -> int:
+        """Pointers for every document with pending events (crash recovery)."""
+        found = 0
+        for collection in self._collections.values():
+            cursor = collection.find({"outbox_pending": True}, projection={"_id": 1})
+            async for document in cursor:
+                found += await insert_if_absent(
+                    self._pointers,
+                    {
+                        "_id": lock_key(collection, document["_id"]),
+                        "collection": collection.name,
+                        "doc_id": document["_id"],
+                    },
+                )
+        return found
 
-    async def _relay_collection(self, collection: AsyncCollection[Document]) -> int:
-        cursor = collection.find(
-            {"outbox_pending": True, "relay_lease_until": {"$lte": utc_now()}},
-            projection={"_id": 1},
-            limit=self._batch,
-        )
-        ids = [candidate["_id"] async for candidate in cursor]
-        published = 0
-        for doc_id in ids:
-            async with self._locks.attempt(lock_key(collection, doc_id)) as held:
-                if held:
-                    published += await self._relay_document(collection, doc_id)
-        return published
+    async def relay_once(self) -> int:
+        work = dict(self._hints)
+        self._hints.clear()
+        async for pointer in self._pointers.find({}, limit=self._batch):
+            work[(pointer["collection"], pointer["doc_id"])] = None
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def one(name: str, doc_id: Any) -> int:
+            collection = self._collections.get(name)
+            if collection is None:
+                return 0
+            async with gate, self._locks.attempt(lock_key(collection, doc_id)) as held:
+                return await self._relay_document(collection, doc_id) if held else 0
+
+        return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in work)))
 
     async def _relay_document(self, collection: AsyncCollection[Document], doc_id: Any) -> int:
-        document = await collection.find_one({"_id": doc_id, "outbox_pending": True})
-        if document is None or document["relay_lease_until"] > utc_now():
-            return 0  # published by another relay meanwhile, or backing off
+        # `_id`-only lookups: FerretDB answers them from its primary key, anything else scans.
+        document = await collection.find_one({"_id": doc_id})
+        if document is None or not document.get("outbox_pending"):
+            await self._pointers.delete_one({"_id": lock_key(collection, doc_id)})
+            return 0
+        if document.get("relay_lease_until", EPOCH) > utc_now():
+            return 0  # backing off after a failed publish
         marks: dict[str, Any] = {}
         for index, entry in enumerate(document["outbox"]):
             if entry["state"] != "pending":
@@ -165,6 +207,8 @@ class OutboxRelay:
             {"_id": doc_id},
             {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}},
         )
+        # Still under the document lock: a writer's later notify() recreates the pointer.
+        await self._pointers.delete_one({"_id": lock_key(collection, doc_id)})
         return len(marks) // 2
 
     async def _mark_failed(
@@ -181,7 +225,7 @@ class OutboxRelay:
             "publish failed, will retry",
             extra={"event_id": entry["event_id"], "error": type(exc).__name__},
         )
-        # The lease doubles as the retry timer: back off before the next attempt.
+        # Back off before the next attempt; the pointer stays, so the retry is not lost.
         retry_at = utc_now() + timedelta(seconds=self._backoff(attempts))
         await collection.update_one(
             {"_id": document["_id"]},

@@ -54,12 +54,10 @@ async def upsert_if_newer(
 ) -> bool:
     """Keep a read model of another service's state: apply `state` only if it is newer than
     what is stored, so a late redelivery of an older event cannot undo a newer one."""
-    try:
-        result = await collection.update_one(
-            {"_id": doc_id, "$or": [{"as_of": {"$lt": as_of}}, {"as_of": {"$exists": False}}]},
-            {"$set": {**state, "as_of": as_of}},
-            upsert=True,
-        )
-    except DuplicateKeyError:
-        return False  # the stored state is newer (or the same): keep it
-    return result.modified_count > 0 or result.upserted_id is not None
+    current = await collection.find_one({"_id": doc_id})
+    if current is None:
+        return await insert_if_absent(collection, {"_id": doc_id, **state, "as_of": as_of})
+    if current.get("as_of") is not None and current["as_of"] >= as_of:
+        return False
+    await collection.update_one({"_id": doc_id}, {"$set": {**state, "as_of": as_of}})
+    return True

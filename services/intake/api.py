@@ -11,6 +11,7 @@ from contracts.vocabulary import Role
 from services.common.auth import SCHOOL_ROLES, Principal
 from services.common.documents import put_state
 from services.common.events import make_envelope
+from services.common.locks import DocumentLocks
 from services.common.outbox import OutboxRelay, with_outbox
 from services.common.store import Document
 from services.common.web import not_found, unprocessable
@@ -25,7 +26,9 @@ IdempotencyKey = Annotated[
 ]
 
 
-def router(store: IntakeStore, relay: OutboxRelay, principal_dep: Any) -> APIRouter:
+def router(
+    store: IntakeStore, relay: OutboxRelay, locks: DocumentLocks, principal_dep: Any
+) -> APIRouter:
     api = APIRouter(prefix="/v1")
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
@@ -65,10 +68,10 @@ def router(store: IntakeStore, relay: OutboxRelay, principal_dep: Any) -> APIRou
             ]
 
         _, changed = await put_state(
-            store.schools, school_id, state, events, meta={"updated_at": utc_now()}
+            store.schools, school_id, state, events, meta={"updated_at": utc_now()}, locks=locks
         )
         if changed:
-            relay.wake()
+            await relay.notify(store.schools, school_id)
         response.status_code = status.HTTP_201_CREATED if existing is None else status.HTTP_200_OK
         return {"school_id": school_id, **state}
 
@@ -103,10 +106,10 @@ def router(store: IntakeStore, relay: OutboxRelay, principal_dep: Any) -> APIRou
         key = pupil_key(school_id, pupil_id)
         existed = await store.pupils.find_one({"_id": key}, projection={"_id": 1}) is not None
         _, changed = await put_state(
-            store.pupils, key, state, events, meta={"updated_at": utc_now()}
+            store.pupils, key, state, events, meta={"updated_at": utc_now()}, locks=locks
         )
         if changed:
-            relay.wake()
+            await relay.notify(store.pupils, key)
         response.status_code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return {"pupil_id": pupil_id, **{k: v for k, v in state.items() if k != "trust_id"}}
 
@@ -158,17 +161,18 @@ def router(store: IntakeStore, relay: OutboxRelay, principal_dep: Any) -> APIRou
                 ) from None
             received_at = existing["received_at"]
         else:
-            relay.wake()
+            await relay.notify(store.concerns, concern_id)
         return {"concern_id": concern_id, "status": "received", "received_at": received_at}
 
     @api.get("/concerns/{concern_id}", tags=["concerns"])
     async def concern_receipt(concern_id: str, principal: CurrentUser) -> dict[str, Any]:
         """The reporter's receipt: that it arrived and when, never the file itself."""
-        receipt = await store.concerns.find_one(
-            {"_id": concern_id, "reported_by": principal.user_id, "school_id": principal.school_id},
-            projection={"received_at": 1, "pupil_id": 1},
-        )
-        if receipt is None:
+        receipt = await store.concerns.find_one({"_id": concern_id})
+        if (
+            receipt is None
+            or receipt["reported_by"] != principal.user_id
+            or receipt["school_id"] != principal.school_id
+        ):
             raise not_found("concern")
         return {
             "concern_id": concern_id,

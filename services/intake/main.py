@@ -17,7 +17,7 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     store = IntakeStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
-    api = router(store, runtime.relay, principal_dependency(settings))
+    api = router(store, runtime.relay, runtime.locks, principal_dependency(settings))
     return service_app("Harbour intake", runtime, [api])
 
 

@@ -31,7 +31,11 @@ def router(store: RecordsStore, principal_dep: Any) -> APIRouter:
             raise not_found("child")  # pupil ids are unique only within a school
         query = {**scope, "pupil_id": pupil_id}
         entries = [e async for e in store.chronology.find(query).sort("occurred_at", 1)]
-        child = await store.children.find_one(query)
+        child = await store.children.find_one(
+            {"_id": f"{scope.get('school_id', school_id)}/{pupil_id}"}
+        )
+        if child is not None and any(child.get(k) != v for k, v in scope.items()):
+            child = None
         if not entries and child is None:
             raise not_found("child")
         await store.audit.insert_one(

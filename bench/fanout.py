@@ -1,0 +1,141 @@
+"""Concerns posted to intake at a fixed rate, and how long each took to reach the alert,
+the chronology entry and the deadline, from the timestamps the services stored."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from bench.stats import summary_ms
+
+EFFECTS = {
+    "alert": ("notification", "alerts", "created_at"),
+    "chronology": ("records", "chronology", "recorded_at"),
+    "deadline": ("case", "deadlines", "created_at"),
+}
+
+
+@dataclass
+class Posted:
+    accepted: dict[str, datetime] = field(default_factory=dict)  # concern_id → received_at
+    refused: int = 0
+    first_post: float = 0.0
+    last_post: float = 0.0
+
+
+def concern(school_id: str, pupil_id: str) -> dict[str, Any]:
+    return {
+        "school_id": school_id,
+        "pupil_id": pupil_id,
+        "occurred_at": "2026-03-10T09:15:00+00:00",
+        "categories": ["emotional", "online"],
+        "description": "Benchmark concern: withdrawn in class, mentions messages at night. " * 8,
+        "child_words": "They keep messaging me and I don't want to go home.",
+        "actions_taken": "Listened, reassured, told the DSL in person.",
+        "immediate_danger": False,
+        "fgm_discovered": False,
+    }
+
+
+async def post_at_rate(
+    intake: httpx.AsyncClient,
+    headers: dict[str, str],
+    school_id: str,
+    pupils: list[str],
+    *,
+    rate: float,
+    seconds: float,
+) -> Posted:
+    posted = Posted()
+    total = int(rate * seconds)
+
+    async def one(i: int) -> None:
+        response = await intake.post(
+            "/v1/concerns",
+            json=concern(school_id, pupils[i % len(pupils)]),
+            headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        if response.status_code == 202:
+            body = response.json()
+            posted.accepted[body["concern_id"]] = datetime.fromisoformat(body["received_at"])
+        else:
+            posted.refused += 1
+
+    tasks = []
+    posted.first_post = time.time()
+    start = time.perf_counter()
+    for i in range(total):
+        # A fixed schedule: a slow answer does not slow the offered rate down.
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i)))
+    await asyncio.gather(*tasks, return_exceptions=True)
+    posted.last_post = time.time()
+    return posted
+
+
+async def effect_times(
+    mongo: AsyncMongoClient[Any], db_prefix: str, concern_ids: list[str]
+) -> dict[str, dict[str, datetime]]:
+    found: dict[str, dict[str, datetime]] = {}
+    for effect, (service, collection, stamp) in EFFECTS.items():
+        times: dict[str, datetime] = {}
+        for start in range(0, len(concern_ids), 500):
+            chunk = concern_ids[start : start + 500]
+            cursor = mongo[f"{db_prefix}{service}"][collection].find(
+                {"source_id": {"$in": chunk}}, projection={"source_id": 1, stamp: 1}
+            )
+            async for doc in cursor:
+                times[doc["source_id"]] = doc[stamp]
+        found[effect] = times
+    return found
+
+
+async def wait_for_effects(
+    mongo: AsyncMongoClient[Any], db_prefix: str, concern_ids: list[str], timeout: float
+) -> tuple[dict[str, dict[str, datetime]], float]:
+    """Poll (only to know when to stop waiting; the latencies come from stored timestamps)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        times = await effect_times(mongo, db_prefix, concern_ids)
+        complete = min(len(t) for t in times.values())
+        if complete >= len(concern_ids) or time.monotonic() > deadline:
+            return times, time.time()
+        await asyncio.sleep(1)
+
+
+def latencies(posted: Posted, times: dict[str, dict[str, datetime]]) -> dict[str, Any]:
+    per_effect: dict[str, list[float]] = {effect: [] for effect in EFFECTS}
+    all_three: list[float] = []
+    for concern_id, received in posted.accepted.items():
+        stamps = [times[effect].get(concern_id) for effect in EFFECTS]
+        for effect, stamp in zip(EFFECTS, stamps, strict=True):
+            if stamp is not None:
+                per_effect[effect].append((stamp - received).total_seconds())
+        if all(s is not None for s in stamps):
+            all_three.append(max((s - received).total_seconds() for s in stamps if s))
+    result = {effect: summary_ms(values) for effect, values in per_effect.items()}
+    result["all_three"] = summary_ms(all_three)
+    result["complete"] = len(all_three)
+    return result
+
+
+def completion_rate(posted: Posted, times: dict[str, dict[str, datetime]]) -> float:
+    """Concerns fully fanned out per second, from the first post to the last effect stored."""
+    done = [
+        max(times[e][c] for e in EFFECTS)
+        for c in posted.accepted
+        if all(c in times[e] for e in EFFECTS)
+    ]
+    if not done:
+        return 0.0
+    span = max(d.timestamp() for d in done) - posted.first_post
+    return len(done) / span if span > 0 else 0.0
