@@ -33,6 +33,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             calendar=await store.calendar_of(event.school_id),
             created_at=now,
             immediate_danger=concern.immediate_danger,
+            approaching_fraction=tracker.approaching_fraction,
         )
         await insert_if_absent(store.deadlines, with_outbox(deadline, []))
         await tracker.apply_early_meet(deadline)
@@ -53,6 +54,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             trigger=notice.received_at,
             calendar=await store.calendar_of(event.school_id),
             created_at=now,
+            approaching_fraction=tracker.approaching_fraction,
         )
         await insert_if_absent(store.deadlines, with_outbox(deadline, []))
         await tracker.apply_early_meet(deadline)
@@ -67,6 +69,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             trigger=left.last_day_on_roll,
             calendar=await store.calendar_of(event.school_id),
             created_at=utc_now(),
+            approaching_fraction=tracker.approaching_fraction,
         )
         await insert_if_absent(store.deadlines, with_outbox(deadline, []))
         await tracker.apply_early_meet(deadline)

@@ -21,7 +21,11 @@ def build_app(settings: CaseSettings) -> FastAPI:
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
     tracker = DeadlineTracker(
-        store, runtime.relay, runtime.locks, interval_seconds=settings.scheduler_interval_seconds
+        store,
+        runtime.relay,
+        runtime.locks,
+        interval_seconds=settings.scheduler_interval_seconds,
+        approaching_fraction=settings.approaching_fraction,
     )
     runtime.run_loop("deadline-scheduler", tracker.run)
     consumers.register(runtime, store, tracker)

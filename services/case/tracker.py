@@ -48,8 +48,10 @@ class DeadlineTracker:
         locks: DocumentLocks,
         *,
         interval_seconds: float,
+        approaching_fraction: float,
         batch: int = 200,
     ) -> None:
+        self.approaching_fraction = approaching_fraction
         self._store = store
         self._relay = relay
         self._locks = locks
@@ -197,6 +199,7 @@ class DeadlineTracker:
             trigger_of(deadline),
             calendar,
             deadline.get("immediate_danger", False),
+            self.approaching_fraction,
         )
         fields: dict[str, Any] = {
             "due_at": due,

@@ -14,6 +14,7 @@ from contracts.envelope import Envelope
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.deadline_rules import (
     DATE_TRIGGERED_RULES,
+    DEFAULT_APPROACHING_FRACTION,
     NoDueTime,
     Rule,
     compute_approaching,
@@ -42,8 +43,11 @@ def new_deadline(
     calendar: SchoolCalendar,
     created_at: datetime,
     immediate_danger: bool = False,
+    approaching_fraction: float = DEFAULT_APPROACHING_FRACTION,
 ) -> dict[str, Any]:
-    due, approaching, unresolved = schedule(rule, trigger, calendar, immediate_danger)
+    due, approaching, unresolved = schedule(
+        rule, trigger, calendar, immediate_danger, approaching_fraction
+    )
     return {
         "_id": deadline_id(rule, source.event_id),
         "rule": rule.value,
@@ -69,7 +73,11 @@ def new_deadline(
 
 
 def schedule(
-    rule: Rule, trigger: datetime | date, calendar: SchoolCalendar, immediate_danger: bool
+    rule: Rule,
+    trigger: datetime | date,
+    calendar: SchoolCalendar,
+    immediate_danger: bool,
+    approaching_fraction: float = DEFAULT_APPROACHING_FRACTION,
 ) -> tuple[datetime | None, datetime | None, str | None]:
     """Due and approaching moments; when the calendar ends too early to say, no times and
     the reason, so the DSL sees the deadline and the school can extend its calendar."""
@@ -77,7 +85,8 @@ def schedule(
         due = compute_due(rule, trigger, calendar, immediate_danger=immediate_danger)
     except NoDueTime as exc:
         return None, None, str(exc)
-    return due, compute_approaching(rule, trigger, due, calendar), None
+    approaching = compute_approaching(rule, trigger, due, calendar, fraction=approaching_fraction)
+    return due, approaching, None
 
 
 def deadline_view(deadline: dict[str, Any]) -> dict[str, Any]:
