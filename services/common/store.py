@@ -30,6 +30,8 @@ def make_client(settings: CommonSettings) -> AsyncMongoClient[Document]:
         tz_aware=True,
         serverSelectionTimeoutMS=5_000,
         connectTimeoutMS=5_000,
+        # A stalled store must fail the request (and be retried), not hang it.
+        socketTimeoutMS=30_000,
         appname="harbour",
     )
 

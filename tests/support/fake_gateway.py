@@ -5,7 +5,8 @@
         assert gateway.requests[0].json["phone_number"] == ...
 
 ``POST /v2/notifications/{sms,push}`` answers 201 with ``{"id": ..., "reference": ...}``;
-anything else 404. ``fail_next`` and ``delay_next`` script failures for retry tests.
+anything else 404. ``fail_next`` and ``delay_next`` script failures for retry tests;
+``fail_recipient`` fails every request to one phone number or push endpoint.
 """
 
 import json
@@ -43,14 +44,20 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.requests: list[ReceivedRequest] = []
         self.scripts: deque[_Script] = deque()
+        self.failing: dict[str, int] = {}  # recipient -> status
         self.stopping = threading.Event()
 
     def record(self, request: ReceivedRequest) -> None:
         with self.lock:
             self.requests.append(request)
 
-    def next_script(self) -> _Script:
+    def next_script(self, payload: Any) -> _Script:
         with self.lock:
+            if isinstance(payload, dict):
+                for field in ("phone_number", "push_endpoint"):
+                    status = self.failing.get(str(payload.get(field)))
+                    if status is not None:
+                        return _Script(status=status)
             return self.scripts.popleft() if self.scripts else _Script()
 
 
@@ -66,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         payload = _parse_json(body)
-        script = self.server.next_script()
+        script = self.server.next_script(payload)
         status, notification_id, response = self._answer(script, payload)
         self.server.record(
             ReceivedRequest(
@@ -128,6 +135,11 @@ class FakeGateway:
         """Answer the next ``count`` requests with ``status`` and a Notify-style error."""
         self._script(count, _Script(status=status))
 
+    def fail_recipient(self, recipient: str, status: int = 500) -> None:
+        """Answer every request to this phone number or push endpoint with ``status``."""
+        with self._server.lock:
+            self._server.failing[recipient] = status
+
     def delay_next(self, seconds: float, count: int = 1) -> None:
         """Hold the next ``count`` answers for ``seconds``, to trip client timeouts."""
         self._script(count, _Script(delay_seconds=seconds))
@@ -136,6 +148,7 @@ class FakeGateway:
         with self._server.lock:
             self._server.requests.clear()
             self._server.scripts.clear()
+            self._server.failing.clear()
 
     def start(self) -> Self:
         self._thread.start()

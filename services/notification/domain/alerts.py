@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from contracts.case_v1 import DeadlineChanged
 from contracts.envelope import Envelope
 from contracts.intake_v1 import ConcernRaised, EncompassNotified
 from contracts.vocabulary import Category, Priority
@@ -37,6 +38,7 @@ def alert_for_concern(event: Envelope[ConcernRaised], created_at: datetime) -> d
         "created_at": created_at,
         "acknowledged_at": None,
         "acknowledged_by": None,
+        **escalation_fields(created_at),
     }
 
 
@@ -59,7 +61,38 @@ def alert_for_encompass(event: Envelope[EncompassNotified], created_at: datetime
         "acknowledged_by": None,
         "revision": notice.revision,
         "content": notice.model_dump(mode="json"),
+        **escalation_fields(created_at),
     }
+
+
+def alert_for_deadline(
+    event: Envelope[DeadlineChanged], priority: Priority, created_at: datetime
+) -> dict[str, Any]:
+    """A deadline approaching or breached with no unacknowledged alert left to escalate
+    (none was raised, or it was acknowledged but the deadline is still open): an alert of
+    its own. Its first steps come from the deadline event, so no timer until then."""
+    deadline = event.payload
+    return {
+        "_id": event.event_id,
+        "trust_id": event.trust_id,
+        "school_id": event.school_id,
+        "pupil_id": deadline.pupil_id,
+        "source_id": deadline.deadline_id,
+        "source_type": "deadline",
+        "source_event_id": deadline.source_event_id,
+        "rule": deadline.rule,
+        "priority": priority.value,
+        "received_at": event.occurred_at,
+        "created_at": created_at,
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+        **escalation_fields(None),
+    }
+
+
+def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:
+    """The escalator's bookkeeping on an alert: when to look at it next."""
+    return {"next_step_at": next_step_at, "awaiting_rota": False}
 
 
 def alert_view(alert: dict[str, Any]) -> dict[str, Any]:
@@ -75,4 +108,7 @@ def alert_view(alert: dict[str, Any]) -> dict[str, Any]:
         "acknowledged_by": alert["acknowledged_by"],
         "revision": alert.get("revision"),
         "content": alert.get("content"),
+        "rule": alert.get("rule"),
+        "next_escalation_at": alert.get("next_step_at"),
+        "awaiting_rota": alert.get("awaiting_rota", False),
     }

@@ -1,0 +1,36 @@
+"""Sending one delivery over its channel, with the privacy-safe texts for its notice."""
+
+from __future__ import annotations
+
+from services.notification.channels import DeliveryError
+from services.notification.channels.email import EmailChannel
+from services.notification.channels.gateway import GatewayChannel
+from services.notification.domain.delivery import Channel
+from services.notification.domain.messages import (
+    Notice,
+    email_body,
+    email_subject,
+    gateway_personalisation,
+)
+
+
+class Dispatcher:
+    def __init__(self, email: EmailChannel | None, gateway: GatewayChannel | None) -> None:
+        self._email = email
+        self._gateway = gateway
+
+    async def send(
+        self, channel: Channel, address: str, notice: Notice, reference: str
+    ) -> str | None:
+        """Returns the provider's id for the message, if it gave one."""
+        if channel == "email" and self._email is not None:
+            await self._email.send(address, email_subject(notice), email_body(notice))
+            return None
+        if channel == "sms" and self._gateway is not None:
+            return await self._gateway.send_sms(address, gateway_personalisation(notice), reference)
+        if channel == "push" and self._gateway is not None:
+            return await self._gateway.send_push(
+                address, gateway_personalisation(notice), reference
+            )
+        # Configuration changed since the delivery was planned.
+        raise DeliveryError(transient=False, reason=f"{channel} channel not configured")

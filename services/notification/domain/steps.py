@@ -1,0 +1,68 @@
+"""Escalation steps as stored records: who a step reached, and how they read back.
+
+A step document snapshots the members of its tier (from the rota current when it was
+taken), so planning its deliveries again after a crash reaches the same people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from services.notification.domain.delivery import channels_for
+from services.notification.domain.escalation import Step, step_id
+from services.notification.domain.rota import Member, Rota
+
+
+def tier_members(rota: Rota | None, tier: int) -> Sequence[Member]:
+    """The members of a tier in the current rota; none if the rota has fewer tiers now."""
+    if rota is None or not 0 <= tier < len(rota.tiers):
+        return ()
+    return rota.tiers[tier].members
+
+
+def recipient(member: Member) -> dict[str, Any]:
+    addresses = {"email": member.email, "sms": member.phone}
+    if member.push_endpoint is not None:
+        addresses["push"] = str(member.push_endpoint)
+    return {
+        "user_id": member.user_id,
+        "name": member.name,
+        "channels": {channel: addresses[channel] for channel in channels_for(member)},
+    }
+
+
+def step_document(
+    alert: dict[str, Any], step: Step, members: Iterable[Member], taken_at: datetime
+) -> dict[str, Any]:
+    return {
+        "_id": step_id(alert["_id"], step.tier),
+        "alert_id": alert["_id"],
+        "trust_id": alert["trust_id"],
+        "school_id": alert["school_id"],
+        "tier": step.tier,
+        "reason": step.reason,
+        "at": step.at,  # when it was due: the ladder's clock counts from here
+        "taken_at": taken_at,
+        "recipients": [recipient(m) for m in members],
+        "planned": False,  # True once its deliveries are stored
+    }
+
+
+def step_of(document: dict[str, Any]) -> Step:
+    return Step(document["tier"], document["at"], document["reason"])
+
+
+def step_view(document: dict[str, Any]) -> dict[str, Any]:
+    """Tiers count from 1 here, as people say them ("tier 1 at once")."""
+    return {
+        "step_id": document["_id"],
+        "tier": document["tier"] + 1,
+        "reason": document["reason"],
+        "due_at": document["at"],
+        "taken_at": document["taken_at"],
+        "recipients": [
+            {"user_id": r["user_id"], "name": r["name"]} for r in document["recipients"]
+        ],
+    }

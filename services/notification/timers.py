@@ -1,0 +1,36 @@
+"""When each alert or delivery next needs looking at, in a small collection of its own.
+
+FerretDB 1.x answers anything but an `_id` lookup by scanning the whole collection, and
+alerts and deliveries only grow; the loops poll every second. So they poll these small
+collections instead (one entry per alert still climbing, per delivery still pending).
+
+The document (alert, delivery) is the truth; a timer only says "look at it by then", and
+the loop clears or corrects a timer whose document says otherwise. A new document is
+inserted before its timer (the loop clears a timer whose document it cannot find); an
+existing one gets its timer set before the write that makes it due and cleared after the
+write that makes it done (both under the document's lock), so a crash leaves at worst a
+spurious timer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from services.common.store import Document
+
+
+class Timers:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._collection = collection
+
+    async def set(self, key: str, due_at: datetime) -> None:
+        await self._collection.update_one({"_id": key}, {"$set": {"due_at": due_at}}, upsert=True)
+
+    async def clear(self, key: str) -> None:
+        await self._collection.delete_one({"_id": key})
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        cursor = self._collection.find({"due_at": {"$lte": now}}, limit=limit).sort("due_at", 1)
+        return [timer["_id"] async for timer in cursor]
