@@ -82,34 +82,38 @@ async def post_at_rate(
     return posted
 
 
-async def effect_times(
-    mongo: AsyncMongoClient[Any], db_prefix: str, concern_ids: list[str]
-) -> dict[str, dict[str, datetime]]:
-    found: dict[str, dict[str, datetime]] = {}
-    for effect, (service, collection, stamp) in EFFECTS.items():
-        times: dict[str, datetime] = {}
-        for start in range(0, len(concern_ids), 500):
-            chunk = concern_ids[start : start + 500]
-            cursor = mongo[f"{db_prefix}{service}"][collection].find(
-                {"source_id": {"$in": chunk}}, projection={"source_id": 1, stamp: 1}
-            )
-            async for doc in cursor:
-                times[doc["source_id"]] = doc[stamp]
-        found[effect] = times
-    return found
+def effect_ids(event_id: str) -> dict[str, str]:
+    """Each effect's `_id` is derived from the concern's event id (DESIGN.md §4)."""
+    return {"alert": event_id, "chronology": event_id, "deadline": f"dsl-triage:{event_id}"}
 
 
 async def wait_for_effects(
     mongo: AsyncMongoClient[Any], db_prefix: str, concern_ids: list[str], timeout: float
 ) -> tuple[dict[str, dict[str, datetime]], float]:
-    """Poll (only to know when to stop waiting; the latencies come from stored timestamps)."""
+    """Look each effect up by `_id` until all are stored, and keep the time the service
+    stored it. Lookups by `_id` only: scanning would load the store the services share."""
+    intake = mongo[f"{db_prefix}intake"]["concerns"]
+    pending: dict[tuple[str, str], str] = {}  # (effect, concern_id) -> effect _id
+    for concern_id in concern_ids:
+        concern = await intake.find_one({"_id": concern_id})
+        event_id = concern["outbox"][0]["event_id"]
+        for effect, effect_id in effect_ids(event_id).items():
+            pending[(effect, concern_id)] = effect_id
+    times: dict[str, dict[str, datetime]] = {effect: {} for effect in EFFECTS}
     deadline = time.monotonic() + timeout
-    while True:
-        times = await effect_times(mongo, db_prefix, concern_ids)
-        complete = min(len(t) for t in times.values())
-        if complete >= len(concern_ids) or time.monotonic() > deadline:
-            return times, time.time()
-        await asyncio.sleep(1)
+    while pending and time.monotonic() < deadline:
+        for (effect, concern_id), effect_id in list(pending.items()):
+            service, collection, stamp = EFFECTS[effect]
+            found = await mongo[f"{db_prefix}{service}"][collection].find_one({"_id": effect_id})
+            if found is not None:
+                times[effect][concern_id] = found[stamp]
+                del pending[(effect, concern_id)]
+        if pending:
+            await asyncio.sleep(0.5)
+    if pending:
+        missing = sorted({effect for effect, _ in pending})
+        print(f"  gave up waiting: {len(pending)} effects missing ({', '.join(missing)})")
+    return times, time.time()
 
 
 def latencies(posted: Posted, times: dict[str, dict[str, datetime]]) -> dict[str, Any]:

@@ -79,7 +79,7 @@ ensure_ferretdb_built() {
     command -v go >/dev/null || die "Go is needed to build FerretDB (deploy/ferretdb)"
     say "building FerretDB 1.24.2 launcher (first time: a few minutes)"
     mkdir -p "$(dirname "$FERRETDB_BIN")"
-    (cd "$src" && go build -o "$FERRETDB_BIN" .)
+    "$src/build.sh" "$FERRETDB_BIN" "$HARBOUR_DATA_DIR/build/ferretdb"
 }
 
 start_rabbitmq() {

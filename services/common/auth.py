@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,7 @@ class TokenVerifier:
         issuer: str,
         public_key: str | None = None,
         jwks_url: str | None = None,
+        cache_size: int = 4096,
     ) -> None:
         if (public_key is None) == (jwks_url is None):
             raise ValueError("give exactly one of public_key and jwks_url")
@@ -80,6 +83,10 @@ class TokenVerifier:
         self._issuer = issuer
         self._public_key = public_key
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+        # An RS256 check costs more than the rest of a typical request; a client sends the
+        # same token many times, and a verified token stays valid until it expires.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._cache_size = cache_size
 
     @classmethod
     def from_key_file(cls, path: Path, *, audience: str, issuer: str) -> TokenVerifier:
@@ -91,6 +98,17 @@ class TokenVerifier:
         return cls(audience=audience, issuer=issuer, public_key=path.read_text())
 
     def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            self._verified.move_to_end(token)
+            return cached[0]
+        principal, expires = self._verify(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > self._cache_size:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._public_key
             claims = jwt.decode(
@@ -103,7 +121,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise AuthError(str(exc)) from None
-        return principal_from_claims(claims)
+        return principal_from_claims(claims), float(claims["exp"])
 
 
 def principal_from_claims(claims: dict[str, object]) -> Principal:

@@ -17,14 +17,14 @@ from faststream import AckPolicy
 from faststream.message import StreamMessage
 from faststream.rabbit import Channel, RabbitBroker, RabbitMessage
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from contracts import topology
 from contracts.envelope import Envelope
 from contracts.registry import InvalidEvent, decode
 from services.common.broker import consumer_queue
 from services.common.settings import CommonSettings
-from services.common.store import TRANSIENT_STORE_ERRORS
+from services.common.store import is_transient
 
 log = logging.getLogger("harbour.consumer")
 
@@ -82,7 +82,7 @@ async def _deliver(
     ids["event_id"] = envelope.event_id
     try:
         async for attempt in AsyncRetrying(
-            retry=retry_if_exception_type(TRANSIENT_STORE_ERRORS),
+            retry=retry_if_exception(is_transient),
             wait=wait_exponential(multiplier=0.2, max=5),
             stop=stop_after_delay(retry_seconds),
             reraise=True,

@@ -10,7 +10,13 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, NetworkTimeout
+from pymongo.errors import (
+    AutoReconnect,
+    ConnectionFailure,
+    DuplicateKeyError,
+    NetworkTimeout,
+    OperationFailure,
+)
 
 from services.common.settings import CommonSettings
 
@@ -22,6 +28,15 @@ TRANSIENT_STORE_ERRORS: tuple[type[Exception], ...] = (
     AutoReconnect,
     NetworkTimeout,
 )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth trying again: the store is out of reach, or (FerretDB on SQLite) refused a write
+    that collided with another writer's transaction ("database is locked") instead of
+    waiting; nothing of it was applied."""
+    if isinstance(exc, TRANSIENT_STORE_ERRORS):
+        return True
+    return isinstance(exc, OperationFailure) and "database is locked" in str(exc)
 
 
 def make_client(settings: CommonSettings) -> AsyncMongoClient[Document]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -79,13 +80,17 @@ class BodySizeLimit:
     def __init__(self, app: ASGIApp, limit: int, limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
-        self.limits = limits or {}  # path → larger limit (batch uploads)
+        # Path or path template ("/v1/schools/{school_id}/roster") → a larger limit.
+        self.limits = [(_template(path), size) for path, size in (limits or {}).items()]
+
+    def limit_for(self, path: str) -> int:
+        return next((size for pattern, size in self.limits if pattern.match(path)), self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limits.get(scope["path"], self.limit)
+        limit = self.limit_for(scope["path"])
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _too_large(send, limit)
@@ -136,3 +141,8 @@ async def _too_large(send: Send, limit: int) -> None:
 
 async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """`{name}` matches one path segment."""
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")

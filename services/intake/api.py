@@ -1,4 +1,7 @@
-"""Intake's HTTP API: schools and pupils (admins), concerns (any member of staff)."""
+"""Intake's HTTP API: schools and pupils (admins), concerns (any member of staff).
+
+Roster uploads, Encompass senders and notifications have their own routers
+(api_roster.py, api_senders.py, api_encompass.py)."""
 
 from typing import Annotated, Any
 
@@ -16,6 +19,7 @@ from services.common.outbox import OutboxRelay, with_outbox
 from services.common.store import Document
 from services.common.web import not_found, unprocessable
 from services.intake.domain.concerns import ConcernSubmission, concern_id_for, concern_raised
+from services.intake.domain.pupil_records import lookup_keys
 from services.intake.domain.schools import PupilDetails, SchoolDetails, pupil_key
 from services.intake.store import IntakeStore
 
@@ -89,13 +93,17 @@ def router(
             "trust_id": school["trust_id"],
             "pupil_id": pupil_id,
             **details.model_dump(mode="json"),
+            # The matcher's lookup keys, as the roster import stores them.
+            **lookup_keys(details.forename, details.surname, details.preferred_forename),
         }
 
         def events(_: Document | None) -> list[Any]:
             return [
                 make_envelope(
                     PUPIL_RECORDED,
-                    PupilRecorded(pupil_id=pupil_id, **details.model_dump()),
+                    PupilRecorded(
+                        pupil_id=pupil_id, **details.model_dump(exclude={"preferred_forename"})
+                    ),
                     trust_id=school["trust_id"],
                     school_id=school_id,
                     subject=Subject(kind="child", id=pupil_id),
@@ -111,7 +119,8 @@ def router(
         if changed:
             await relay.notify(store.pupils, key)
         response.status_code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
-        return {"pupil_id": pupil_id, **{k: v for k, v in state.items() if k != "trust_id"}}
+        hidden = {"trust_id", "surname_key", "forename_keys"}
+        return {"pupil_id": pupil_id, **{k: v for k, v in state.items() if k not in hidden}}
 
     @api.post("/concerns", status_code=status.HTTP_202_ACCEPTED, tags=["concerns"])
     async def raise_concern(

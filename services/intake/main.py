@@ -1,4 +1,4 @@
-"""intake: composition root and process entry (API, outbox relay)."""
+"""intake: composition root and process entry (API, outbox relay, departures loop)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from fastapi import FastAPI
 from services.common.app import principal_dependency, serve, service_app
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
-from services.intake.api import router
+from services.intake import api, api_encompass, api_roster, api_senders
+from services.intake.body_limits import INTAKE_BODY_LIMITS
+from services.intake.encompass_intake import EncompassIntake
+from services.intake.leavers import departures_loop
+from services.intake.roster_import import RosterImporter
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
 
@@ -17,8 +21,20 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     store = IntakeStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
-    api = router(store, runtime.relay, runtime.locks, principal_dependency(settings))
-    return service_app("Harbour intake", runtime, [api])
+    runtime.run_loop(
+        "departures",
+        departures_loop(store, runtime.relay, runtime.locks, settings.leaver_check_seconds),
+    )
+    principal = principal_dependency(settings)
+    importer = RosterImporter(store, runtime.relay, runtime.locks)
+    encompass = EncompassIntake(store, runtime.relay, runtime.locks)
+    routers = [
+        api.router(store, runtime.relay, runtime.locks, principal),
+        api_roster.router(store, importer, principal),
+        api_senders.router(store, runtime.locks, principal),
+        api_encompass.router(store, encompass, principal),
+    ]
+    return service_app("Harbour intake", runtime, routers, body_limits=INTAKE_BODY_LIMITS)
 
 
 def main() -> None:

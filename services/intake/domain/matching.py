@@ -21,6 +21,7 @@ from services.intake.domain.names import forename_keys, normalise_name, surname_
 from services.intake.domain.roster import RosterPupil, is_on_roll
 
 Outcome = Literal["matched", "unmatched"]
+MatchedBy = Literal["upn", "school", "trust"]
 
 FULL_MATCH = "surname, forename and date of birth"
 
@@ -63,6 +64,8 @@ class MatchResult:
     reason: str
     # Pupils a DSL may choose from when matching by hand; empty when matched.
     candidates: tuple[Candidate, ...] = ()
+    # Which rule matched: 1 (UPN), 2 (the named school) or 3 (elsewhere in its trust).
+    matched_by: MatchedBy | None = None
 
     @property
     def matched(self) -> bool:
@@ -118,7 +121,7 @@ def match_child(
     upn_hits = [pupil for pupil in allowed if child.upn and _upn(pupil) == child.upn]
     upn_on_roll = [pupil for pupil in upn_hits if is_on_roll(pupil, incident_date)]
     if len(upn_on_roll) == 1:
-        return _matched(upn_on_roll[0], "UPN matches a pupil on roll")
+        return _matched(upn_on_roll[0], "UPN matches a pupil on roll", "upn")
     if len(upn_on_roll) > 1:
         return _unmatched([f"{len(upn_on_roll)} pupils on roll share this UPN"], upn_on_roll)
 
@@ -130,10 +133,11 @@ def match_child(
     full = [p for p in trust_pool if _full_match(child, p) and is_on_roll(p, incident_date)]
     at_school = [pupil for pupil in full if pupil.school_id == named_school_id]
     elsewhere = [pupil for pupil in full if pupil.school_id != named_school_id]
-    for found, one, several in (
-        (at_school, "at this school", "at this school"),
-        (elsewhere, "at another school in the trust", "at other schools in the trust"),
-    ):
+    steps: tuple[tuple[list[Candidate], str, str, MatchedBy], ...] = (
+        (at_school, "at this school", "at this school", "school"),
+        (elsewhere, "at another school in the trust", "at other schools in the trust", "trust"),
+    )
+    for found, one, several, by in steps:
         if len(found) > 1:
             return _unmatched([f"{len(found)} pupils match {FULL_MATCH} {several}"], found)
         if len(found) == 1:
@@ -143,7 +147,7 @@ def match_child(
                 # the wrong UPN, and only a person can tell which.
                 reason = f"{FULL_MATCH} match a pupil {one} but their UPN differs"
                 return _unmatched([reason], [pupil, *_scoped(upn_hits, trust_pool)])
-            return _matched(pupil, f"{FULL_MATCH} match a pupil {one}")
+            return _matched(pupil, f"{FULL_MATCH} match a pupil {one}", by)
 
     return _explain(child, incident_date, trust_pool, _scoped(upn_hits, trust_pool))
 
@@ -206,8 +210,8 @@ def _explain(
     return _unmatched(reasons, candidates)
 
 
-def _matched(pupil: Candidate, reason: str) -> MatchResult:
-    return MatchResult(outcome="matched", pupil=pupil, reason=reason)
+def _matched(pupil: Candidate, reason: str, by: MatchedBy) -> MatchResult:
+    return MatchResult(outcome="matched", pupil=pupil, reason=reason, matched_by=by)
 
 
 def _unmatched(reasons: Iterable[str], candidates: Iterable[Candidate]) -> MatchResult:

@@ -25,6 +25,7 @@ class PupilDetails(BaseModel):
     surname: str = Name
     date_of_birth: date
     upn: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9]{12}$")
+    preferred_forename: str | None = Field(default=None, min_length=1, max_length=100)
 
     @field_validator("date_of_birth")
     @classmethod

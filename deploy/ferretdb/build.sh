@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Build the FerretDB 1.24.2 launcher, with one fix applied to FerretDB's source.
+#
+# FerretDB 1.24.2's SQLite backend creates the unique index on `_id` as
+#   _ferretdb_sjson->"_id"
+# but looks documents up with
+#   _ferretdb_sjson->'$._id'
+# SQLite only uses an expression index for the identical expression, so every lookup,
+# update and delete by `_id` scanned the whole table (measured: update_one by _id 12 ms on
+# 1,000 documents, 50 ms on 10,000). The fix makes the lookup use the index's expression;
+# both evaluate to the same value. It is applied to a copy of the module, never to the
+# shared Go module cache.
+#
+#   build.sh OUTPUT_BINARY BUILD_DIR
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$1"
+build="$2"
+module=github.com/FerretDB/FerretDB
+
+cd "$here"
+go mod download "$module"
+upstream="$(go list -m -f '{{.Dir}}' "$module")"
+
+rm -rf "$build"
+mkdir -p "$build"
+cp -R "$upstream" "$build/FerretDB"
+chmod -R u+w "$build/FerretDB"
+
+metadata="$build/FerretDB/internal/backends/sqlite/metadata/metadata.go"
+sed -i "s|IDColumn = DefaultColumn + \"->'\\\$._id'\"|IDColumn = DefaultColumn + \`->\"_id\"\`|" "$metadata"
+grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$metadata" || {
+    echo "build.sh: the _id index fix no longer applies to $metadata" >&2
+    exit 1
+}
+
+cp go.mod go.sum "$build/"
+echo "replace $module => $build/FerretDB" >>"$build/go.mod"
+go build -modfile="$build/go.mod" -o "$out" .

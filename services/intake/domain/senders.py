@@ -1,0 +1,71 @@
+"""Operation Encompass senders: police forces and local authority hubs that notify schools.
+
+A sender holds a shared secret (to verify the HMAC on its requests, so it is stored as
+given and never hashed, logged or returned) and the trusts whose schools it may notify.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
+
+from contracts.vocabulary import Role
+from services.common.auth import Principal
+
+MIN_SECRET_LENGTH = 32
+MAX_SECRET_LENGTH = 512
+MAX_TRUSTS = 50
+
+TrustId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"),
+]
+
+
+class SenderRegistration(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    secret: SecretStr = Field(
+        min_length=MIN_SECRET_LENGTH,
+        max_length=MAX_SECRET_LENGTH,
+        description="shared secret for X-Harbour-Signature; never shown again",
+    )
+    trust_ids: list[TrustId] = Field(min_length=1, max_length=MAX_TRUSTS)
+
+    @field_validator("secret")
+    @classmethod
+    def _printable(cls, value: SecretStr) -> SecretStr:
+        if not all("\x21" <= ch <= "\x7e" for ch in value.get_secret_value()):
+            raise ValueError("use printable ASCII characters without spaces")
+        return value
+
+    @field_validator("trust_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a trust is listed more than once")
+        return sorted(value)
+
+
+def administered_trusts(principal: Principal) -> frozenset[str]:
+    """Trusts the caller administers as a whole: a trust-wide admin token's trust."""
+    if Role.ADMIN in principal.roles and principal.trust_wide and principal.trust_id:
+        return frozenset({principal.trust_id})
+    return frozenset()
+
+
+def may_manage(principal: Principal, trust_ids: list[str] | frozenset[str]) -> bool:
+    """Only an admin of every trust a sender names may register, change or read it."""
+    return bool(trust_ids) and frozenset(trust_ids) <= administered_trusts(principal)
+
+
+def sender_view(sender: dict[str, Any]) -> dict[str, Any]:
+    """What an admin may read back: never the secret."""
+    return {
+        "sender_id": sender["_id"],
+        "name": sender["name"],
+        "trust_ids": sender["trust_ids"],
+        "updated_at": sender.get("updated_at"),
+    }

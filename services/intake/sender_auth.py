@@ -1,0 +1,59 @@
+"""Authenticating a police sender from the signed request (no bearer token)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+
+from fastapi import HTTPException, Request, status
+
+from services.common.store import Document
+from services.intake.domain.signatures import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureError,
+    verify_signature,
+)
+from services.intake.store import IntakeStore
+
+log = logging.getLogger("harbour.intake.senders")
+
+SENDER_HEADER = "X-Harbour-Sender"
+_SENDER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+# Verifying an unknown sender against a throwaway key makes it fail exactly like a
+# known sender with a wrong signature: the answer does not reveal which senders exist.
+_UNKNOWN_SENDER_KEY = secrets.token_bytes(32)
+
+
+def _unauthorized(reason: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, reason, headers={"WWW-Authenticate": "Harbour-HMAC-SHA256"}
+    )
+
+
+async def authenticate_sender(store: IntakeStore, request: Request, body: bytes) -> Document:
+    """Return the sender whose secret signs this request, or answer 401."""
+    sender_id = request.headers.get(SENDER_HEADER, "").strip()
+    sender = None
+    if _SENDER_ID.fullmatch(sender_id):
+        sender = await store.senders.find_one({"_id": sender_id})
+    secret = sender["secret"].encode("utf-8") if sender else _UNKNOWN_SENDER_KEY
+    try:
+        verify_signature(
+            secret,
+            request.headers.get(TIMESTAMP_HEADER),
+            request.headers.get(SIGNATURE_HEADER),
+            body,
+            now=time.time(),
+        )
+    except SignatureError as exc:
+        log.warning(
+            "sender request refused",
+            extra={"sender_id": sender_id[:64] if sender else "unknown", "reason": exc.reason},
+        )
+        raise _unauthorized(exc.reason) from None
+    if sender is None:  # unreachable unless someone guessed a 256-bit key
+        raise _unauthorized("signature does not match the request")
+    return sender
