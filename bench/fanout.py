@@ -87,33 +87,49 @@ def effect_ids(event_id: str) -> dict[str, str]:
     return {"alert": event_id, "chronology": event_id, "deadline": f"dsl-triage:{event_id}"}
 
 
-async def wait_for_effects(
-    mongo: AsyncMongoClient[Any], db_prefix: str, concern_ids: list[str], timeout: float
-) -> tuple[dict[str, dict[str, datetime]], float]:
+Lookup = tuple[str, str, str, str]  # service, collection, timestamp field, _id
+
+
+async def wait_for_stored(
+    mongo: AsyncMongoClient[Any], db_prefix: str, wanted: dict[str, list[Lookup]], timeout: float
+) -> dict[str, dict[str, datetime]]:
     """Look each effect up by `_id` until all are stored, and keep the time the service
     stored it. Lookups by `_id` only: scanning would load the store the services share."""
-    intake = mongo[f"{db_prefix}intake"]["concerns"]
-    pending: dict[tuple[str, str], str] = {}  # (effect, concern_id) -> effect _id
-    for concern_id in concern_ids:
-        concern = await intake.find_one({"_id": concern_id})
-        event_id = concern["outbox"][0]["event_id"]
-        for effect, effect_id in effect_ids(event_id).items():
-            pending[(effect, concern_id)] = effect_id
-    times: dict[str, dict[str, datetime]] = {effect: {} for effect in EFFECTS}
+    pending = {(effect, lookup) for effect, lookups in wanted.items() for lookup in lookups}
+    times: dict[str, dict[str, datetime]] = {effect: {} for effect in wanted}
     deadline = time.monotonic() + timeout
     while pending and time.monotonic() < deadline:
-        for (effect, concern_id), effect_id in list(pending.items()):
-            service, collection, stamp = EFFECTS[effect]
-            found = await mongo[f"{db_prefix}{service}"][collection].find_one({"_id": effect_id})
+        for effect, (service, collection, stamp, doc_id) in list(pending):
+            found = await mongo[f"{db_prefix}{service}"][collection].find_one({"_id": doc_id})
             if found is not None:
-                times[effect][concern_id] = found[stamp]
-                del pending[(effect, concern_id)]
+                times[effect][doc_id] = found[stamp]
+                pending.discard((effect, (service, collection, stamp, doc_id)))
         if pending:
             await asyncio.sleep(0.5)
     if pending:
         missing = sorted({effect for effect, _ in pending})
         print(f"  gave up waiting: {len(pending)} effects missing ({', '.join(missing)})")
-    return times, time.time()
+    return times
+
+
+async def wait_for_effects(
+    mongo: AsyncMongoClient[Any], db_prefix: str, concern_ids: list[str], timeout: float
+) -> dict[str, dict[str, datetime]]:
+    """Times each concern's three effects were stored, keyed by effect then concern id."""
+    intake = mongo[f"{db_prefix}intake"]["concerns"]
+    by_effect_id: dict[str, str] = {}
+    wanted: dict[str, list[Lookup]] = {effect: [] for effect in EFFECTS}
+    for concern_id in concern_ids:
+        concern = await intake.find_one({"_id": concern_id})
+        for effect, effect_id in effect_ids(concern["outbox"][0]["event_id"]).items():
+            service, collection, stamp = EFFECTS[effect]
+            wanted[effect].append((service, collection, stamp, effect_id))
+            by_effect_id[effect_id + effect] = concern_id
+    times = await wait_for_stored(mongo, db_prefix, wanted, timeout)
+    return {
+        effect: {by_effect_id[i + effect]: t for i, t in found.items()}
+        for effect, found in times.items()
+    }
 
 
 def latencies(posted: Posted, times: dict[str, dict[str, datetime]]) -> dict[str, Any]:

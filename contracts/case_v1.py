@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -39,6 +40,15 @@ class DeadlineChanged(BaseModel):
     )
     approaching_at: AwareDatetime | None = None
     met_by: str | None = None
+
+
+_PHASE_NAMESPACE = uuid.UUID("0f1b6c2a-3e47-4d6b-9a8e-52c1d7f3a9b0")
+
+
+def phase_event_id(deadline_id: str, phase: Literal["approaching", "breached", "met"]) -> str:
+    """The id of a deadline's phase event is fixed by the deadline and the phase: replicas
+    cannot make two, and a consumer can find what an earlier phase caused by its id."""
+    return str(uuid.uuid5(_PHASE_NAMESPACE, f"{deadline_id}\x1f{phase}"))
 
 
 EVENTS: dict[str, type[BaseModel]] = {

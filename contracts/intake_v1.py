@@ -113,6 +113,10 @@ class EncompassAmended(EncompassNotified):
     """A re-sent notification for the same child and incident with changed content. The
     chronology and the alert gain the new content; no second deadline is set."""
 
+    notified_event_id: str | None = Field(
+        default=None, description="the intake.encompass.notified.v1 this amends"
+    )
+
 
 EVENTS: dict[str, type[BaseModel]] = {
     SCHOOL_RECORDED: SchoolRecorded,

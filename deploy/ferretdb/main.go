@@ -21,15 +21,23 @@ func main() {
 	addr := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
 	dataDir := flag.String("data", ".data/ferretdb", "directory for the SQLite databases")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
+	// SQLite's default in WAL mode is FULL: an fsync on every commit, which caps every
+	// database at a few hundred writes a second on a small disk. NORMAL keeps the database
+	// consistent and loses nothing if a process dies; only a power cut can lose the last
+	// commits. Production runs MongoDB (w=majority, journal=true), not this.
+	synchronous := flag.String("synchronous", "full", "SQLite synchronous mode: full or normal")
 	flag.Parse()
 
-	if err := run(*addr, *dataDir, *logLevel); err != nil {
+	if err := run(*addr, *dataDir, *logLevel, *synchronous); err != nil {
 		fmt.Fprintln(os.Stderr, "harbour-ferretdb:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dataDir, logLevel string) error {
+func run(addr, dataDir, logLevel, synchronous string) error {
+	if synchronous != "full" && synchronous != "normal" {
+		return fmt.Errorf("bad -synchronous %q: full or normal", synchronous)
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("bad -log-level: %w", err)
@@ -48,7 +56,7 @@ func run(addr, dataDir, logLevel string) error {
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + synchronous + ")",
 	})
 	if err != nil {
 		return err

@@ -95,8 +95,9 @@ start_ferretdb() {
     alive "$RUN/ferretdb.pid" && return
     port_open "$FERRETDB_ADDR" && die "something else listens on $FERRETDB_ADDR"
     say "starting FerretDB on $FERRETDB_ADDR"
+    # synchronous=normal: see deploy/ferretdb/main.go (a local store; production is MongoDB).
     nohup "$FERRETDB_BIN" -listen "$FERRETDB_ADDR" -data "$HARBOUR_DATA_DIR/ferretdb" \
-        >>"$LOGS/ferretdb.log" 2>&1 &
+        -synchronous "${HARBOUR_FERRETDB_SYNCHRONOUS:-normal}" >>"$LOGS/ferretdb.log" 2>&1 &
     echo $! >"$RUN/ferretdb.pid"
     wait_until 30 FerretDB port_open "$FERRETDB_ADDR"
 }

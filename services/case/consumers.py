@@ -36,6 +36,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             approaching_fraction=tracker.approaching_fraction,
         )
         await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.track(deadline)
         await tracker.apply_early_meet(deadline)
 
     async def encompass_notified(event: Envelope[intake_v1.EncompassNotified]) -> None:
@@ -57,6 +58,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             approaching_fraction=tracker.approaching_fraction,
         )
         await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.track(deadline)
         await tracker.apply_early_meet(deadline)
 
     async def pupil_left(event: Envelope[intake_v1.PupilLeft]) -> None:
@@ -72,6 +74,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             approaching_fraction=tracker.approaching_fraction,
         )
         await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.track(deadline)
         await tracker.apply_early_meet(deadline)
 
     async def alert_acknowledged(event: Envelope[notification_v1.AlertAcknowledged]) -> None:

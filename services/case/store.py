@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.case.domain.calendar import SchoolCalendar
 from services.common.outbox import ensure_outbox_index
 from services.common.store import Document
+from services.common.timers import Timers
 
 
 class CaseStore:
@@ -23,6 +24,7 @@ class CaseStore:
         self.schools: AsyncCollection[Document] = db["schools"]
         # Meetings that arrived before the deadline they meet (see DeadlineTracker.meet).
         self.early_meets: AsyncCollection[Document] = db["early_meets"]
+        self.deadline_timers = Timers(db["deadline_timers"])
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:

@@ -3,24 +3,24 @@ marks deadlines met, and recomputes open ones when a school's calendar changes.
 
 Every transition is one write that changes the state and appends the event to the
 deadline's outbox together, made under the deadline's document lock after re-reading it,
-so two replicas (or a restart) cannot fire twice.
+so two replicas (or a restart) cannot fire twice. The scheduler polls a small timers
+collection (services.common.timers), not the ever-growing deadlines.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from contracts import case_v1
+from contracts.case_v1 import phase_event_id
 from contracts.envelope import Envelope, Subject, utc_now
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.deadline_rules import Rule
 from services.case.domain.deadlines import (
     early_meet_key,
-    phase_event_id,
     phase_payload,
     schedule,
     trigger_of,
@@ -61,6 +61,7 @@ class DeadlineTracker:
     # -- the scheduler -------------------------------------------------------------------
 
     async def run(self) -> None:
+        await self.sweep()
         while True:
             try:
                 await self.tick(utc_now())
@@ -69,57 +70,77 @@ class DeadlineTracker:
             await asyncio.sleep(self._interval)
 
     async def tick(self, now: datetime) -> int:
-        fired = 0
         await self._finish_recomputes()
-        approaching = self._store.deadlines.find(
-            {"status": "open", "approaching_sent": False, "approaching_at": {"$lte": now}},
-            projection={"_id": 1},
-            limit=self._batch,
-        )
-        for deadline_id in [d["_id"] async for d in approaching]:
-            fired += await self._locked(deadline_id, self._fire_approaching, now)
-        breached = self._store.deadlines.find(
-            {"status": "open", "due_at": {"$lte": now}}, projection={"_id": 1}, limit=self._batch
-        )
-        for deadline_id in [d["_id"] async for d in breached]:
-            fired += await self._locked(deadline_id, self._fire_breached, now)
+        fired = 0
+        for deadline_id in await self._store.deadline_timers.due(now, self._batch):
+            # Another replica busy with this deadline will deal with it.
+            key = lock_key(self._store.deadlines, deadline_id)
+            async with self._locks.attempt(key) as held:
+                if held:
+                    fired += await self._advance(deadline_id, now)
         return fired
 
-    async def _locked(
-        self, deadline_id: str, fire: Callable[[Document, datetime], Awaitable[int]], now: datetime
-    ) -> int:
-        # Another replica busy with this deadline will fire it (or it is already fired).
-        async with self._locks.attempt(lock_key(self._store.deadlines, deadline_id)) as held:
-            if not held:
-                return 0
-            deadline = await self._store.deadlines.find_one({"_id": deadline_id})
-            return 0 if deadline is None else await fire(deadline, now)
+    async def sweep(self) -> int:
+        """At start: a timer for every open deadline (one scan, so that nothing can be left
+        without one, whatever happened before)."""
+        found = 0
+        async for deadline in self._store.deadlines.find({"status": "open"}):
+            await self._reschedule(deadline)
+            found += 1
+        return found
 
-    async def _fire_approaching(self, deadline: Document, now: datetime) -> int:
-        if deadline["status"] != "open" or deadline.get("approaching_sent"):
+    async def track(self, deadline: Document) -> None:
+        """Start watching a newly stored deadline (after its insert; a redelivered event
+        repeats this, so a crash in between is harmless)."""
+        await self._reschedule(deadline)
+
+    async def _advance(self, deadline_id: str, now: datetime) -> int:
+        deadline = await self._store.deadlines.find_one({"_id": deadline_id})
+        if deadline is None:
+            await self._store.deadline_timers.clear(deadline_id)
             return 0
+        events = []
+        if deadline["status"] == "open" and deadline["due_at"] is not None:
+            if deadline["due_at"] <= now:
+                events = await self._fire_breached(deadline, now)
+            elif not deadline["approaching_sent"] and deadline["approaching_at"] <= now:
+                events = await self._fire_approaching(deadline, now)
+        if events:
+            await self._relay.notify(self._store.deadlines, deadline_id)
+            deadline = await self._store.deadlines.find_one({"_id": deadline_id})
+        await self._reschedule(deadline)
+        return len(events)
+
+    async def _reschedule(self, deadline: Document | None) -> None:
+        """The timer says when the deadline next needs looking at (none once it is closed
+        or while the calendar cannot place it)."""
+        if deadline is None:
+            return
+        timers = self._store.deadline_timers
+        if deadline["status"] != "open" or deadline["due_at"] is None:
+            await timers.clear(deadline["_id"])
+        elif deadline["approaching_sent"]:
+            await timers.set(deadline["_id"], deadline["due_at"])
+        else:
+            await timers.set(deadline["_id"], min(deadline["approaching_at"], deadline["due_at"]))
+
+    async def _fire_approaching(self, deadline: Document, now: datetime) -> list[str]:
         update = merge_updates(
             {"$set": {"approaching_sent": True, "approaching_fired_at": now}},
             push_events([self._event(deadline, "approaching")]),
         )
         await self._store.deadlines.update_one({"_id": deadline["_id"]}, update)
-        await self._relay.notify(self._store.deadlines, deadline["_id"])
-        return 1
+        return ["approaching"]
 
-    async def _fire_breached(self, deadline: Document, now: datetime) -> int:
-        if deadline["status"] != "open" or deadline["due_at"] is None or deadline["due_at"] > now:
-            return 0
+    async def _fire_breached(self, deadline: Document, now: datetime) -> list[str]:
         # A deadline that passed while nobody ran the scheduler still warns before it breaches.
-        events = [self._event(deadline, "breached")]
-        if not deadline.get("approaching_sent"):
-            events.insert(0, self._event(deadline, "approaching"))
+        phases = ["breached"] if deadline["approaching_sent"] else ["approaching", "breached"]
         update = merge_updates(
             {"$set": {"status": "breached", "breached_at": now, "approaching_sent": True}},
-            push_events(events),
+            push_events([self._event(deadline, phase) for phase in phases]),
         )
         await self._store.deadlines.update_one({"_id": deadline["_id"]}, update)
-        await self._relay.notify(self._store.deadlines, deadline["_id"])
-        return len(events)
+        return phases
 
     # -- meeting a deadline --------------------------------------------------------------
 
@@ -176,6 +197,7 @@ class DeadlineTracker:
             push_events([self._event(deadline, "met", met_by=met_by)]),
         )
         await self._store.deadlines.update_one({"_id": deadline_id}, update)
+        await self._store.deadline_timers.clear(deadline_id)
         await self._relay.notify(self._store.deadlines, deadline_id)
         return "met"
 
@@ -213,6 +235,7 @@ class DeadlineTracker:
             # Warned already: a later approaching moment must not warn a second time.
             fields.pop("approaching_at")
         result = await self._store.deadlines.update_one({"_id": deadline["_id"]}, {"$set": fields})
+        await self._reschedule({**deadline, **fields})
         return result.modified_count
 
     async def save_calendar(

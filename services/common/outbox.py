@@ -21,7 +21,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
 from services.common.locks import DocumentLocks, lock_key
-from services.common.store import Document, insert_if_absent
+from services.common.store import Document
 
 log = logging.getLogger("harbour.outbox")
 
@@ -79,44 +79,45 @@ async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
 class OutboxRelay:
     """Publishes the pending events of the watched collections.
 
-    Finding work must not mean scanning big collections (FerretDB 1.x scans for anything
-    but an `_id` lookup), so a writer calls `notify(collection, doc_id)` after its write:
-    that leaves a pointer in a small collection that every replica's relay reads, and a hint
-    for this process's relay. A sweep of the watched collections (at start and then every
-    `sweep_seconds`) recreates pointers lost to a crash between a write and its notify.
+    A writer calls `notify(collection, doc_id)` after its write and this process's relay
+    publishes at once. Work is never found by scanning on the hot path (FerretDB 1.x scans
+    for anything but an `_id` lookup); only the sweep scans: at start, and every
+    `sweep_seconds`, for documents whose events no relay has published (a process that
+    died between its write and the publish, or a publish that failed on another replica).
 
-    Each document is published under its document lock, which every other writer of that
-    document also takes, so replicas do not publish the same events at once and the
-    relay's marks never overwrite a concurrent state change.
+    A document that other writers also change is published under its document lock,
+    which they take too, so the relay's marks never overwrite a concurrent state change and
+    replicas do not publish the same events at once. Documents written once (`write_once`)
+    need no lock: at worst two replicas publish the same event, which consumers ignore.
     """
 
     def __init__(
         self,
         publish: Publish,
         locks: DocumentLocks,
-        pointers: AsyncCollection[Document],
         *,
         poll_seconds: float,
         sweep_seconds: float,
-        batch: int,
         concurrency: int = 16,
         backoff: Callable[[int], float] = lambda attempts: min(30.0, 0.5 * 2**attempts),
     ) -> None:
         self._publish = publish
         self._locks = locks
-        self._pointers = pointers
         self._collections: dict[str, AsyncCollection[Document]] = {}
+        self._write_once: set[str] = set()
         self._poll_seconds = poll_seconds
         self._sweep_seconds = sweep_seconds
-        self._batch = batch
         self._concurrency = concurrency
         self._backoff = backoff
-        self._hints: dict[tuple[str, Any], None] = {}
+        # (collection name, document id) → when to try it (monotonic clock).
+        self._pending: dict[tuple[str, Any], float] = {}
         self._wake = asyncio.Event()
 
-    def watch(self, *collections: AsyncCollection[Document]) -> None:
+    def watch(self, *collections: AsyncCollection[Document], write_once: bool = False) -> None:
         for collection in collections:
             self._collections[collection.name] = collection
+            if write_once:
+                self._write_once.add(collection.name)
 
     @property
     def collections(self) -> list[AsyncCollection[Document]]:
@@ -124,92 +125,94 @@ class OutboxRelay:
 
     async def notify(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
         """After a write that added events to a document (outside its lock)."""
-        await insert_if_absent(
-            self._pointers,
-            {"_id": lock_key(collection, doc_id), "collection": collection.name, "doc_id": doc_id},
-        )
-        self._hints[(collection.name, doc_id)] = None
+        self._pending[(collection.name, doc_id)] = 0.0
         self._wake.set()
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
-        next_sweep = 0.0
         loop = asyncio.get_running_loop()
+        next_sweep = 0.0
         while True:
             self._wake.clear()
             try:
                 if loop.time() >= next_sweep:
                     await self.sweep()
                     next_sweep = loop.time() + self._sweep_seconds
-                published = await self.relay_once()
+                await self.relay_once()
             except Exception:
                 log.exception("outbox relay pass failed")
-                published = 0
-            if published >= self._batch:
-                continue
+            waits = [self._poll_seconds, next_sweep - loop.time()]
+            waits += [at - loop.time() for at in self._pending.values()]
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, min(waits)))
 
     async def sweep(self) -> int:
-        """Pointers for every document with pending events (crash recovery)."""
+        """Queue every document with pending events (crash recovery; scans on FerretDB)."""
         found = 0
-        for collection in self._collections.values():
+        for name, collection in self._collections.items():
             cursor = collection.find({"outbox_pending": True}, projection={"_id": 1})
             async for document in cursor:
-                found += await insert_if_absent(
-                    self._pointers,
-                    {
-                        "_id": lock_key(collection, document["_id"]),
-                        "collection": collection.name,
-                        "doc_id": document["_id"],
-                    },
-                )
+                self._pending.setdefault((name, document["_id"]), 0.0)
+                found += 1
         return found
 
     async def relay_once(self) -> int:
-        work = dict(self._hints)
-        self._hints.clear()
-        async for pointer in self._pointers.find({}, limit=self._batch):
-            work[(pointer["collection"], pointer["doc_id"])] = None
+        now = asyncio.get_running_loop().time()
+        due = [key for key, at in self._pending.items() if at <= now]
+        for key in due:
+            del self._pending[key]
         gate = asyncio.Semaphore(self._concurrency)
 
         async def one(name: str, doc_id: Any) -> int:
-            collection = self._collections.get(name)
-            if collection is None:
-                return 0
-            async with gate, self._locks.attempt(lock_key(collection, doc_id)) as held:
-                return await self._relay_document(collection, doc_id) if held else 0
+            async with gate:
+                published, retry_in = await self._relay(self._collections[name], doc_id)
+            if retry_in is not None:
+                loop_time = asyncio.get_running_loop().time()
+                self._pending[(name, doc_id)] = loop_time + retry_in
+            return published
 
-        return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in work)))
+        return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in due)))
 
-    async def _relay_document(self, collection: AsyncCollection[Document], doc_id: Any) -> int:
+    async def _relay(
+        self, collection: AsyncCollection[Document], doc_id: Any
+    ) -> tuple[int, float | None]:
+        """Events published, and in how many seconds to try again (None: done)."""
+        if collection.name in self._write_once:
+            return await self._relay_document(collection, doc_id)
+        async with self._locks.attempt(lock_key(collection, doc_id)) as held:
+            if not held:
+                return 0, 0.05  # its writer (or another relay) holds it: soon again
+            return await self._relay_document(collection, doc_id)
+
+    async def _relay_document(
+        self, collection: AsyncCollection[Document], doc_id: Any
+    ) -> tuple[int, float | None]:
         # `_id`-only lookups: FerretDB answers them from its primary key, anything else scans.
         document = await collection.find_one({"_id": doc_id})
         if document is None or not document.get("outbox_pending"):
-            await self._pointers.delete_one({"_id": lock_key(collection, doc_id)})
-            return 0
-        if document.get("relay_lease_until", EPOCH) > utc_now():
-            return 0  # backing off after a failed publish
+            return 0, None
+        wait = (document.get("relay_lease_until", EPOCH) - utc_now()).total_seconds()
+        if wait > 0:
+            return 0, wait  # backing off after a failed publish (maybe on another replica)
         marks: dict[str, Any] = {}
+        published = 0
         for index, entry in enumerate(document["outbox"]):
             if entry["state"] != "pending":
                 continue
             try:
                 await self._publish(entry["event_id"], entry["event_type"], entry["body"].encode())
             except Exception as exc:
-                await self._mark_failed(collection, document, marks, index, exc)
-                return len(marks) // 2
+                return published, await self._mark_failed(collection, document, marks, index, exc)
             marks[f"outbox.{index}.state"] = "published"
             marks[f"outbox.{index}.published_at"] = utc_now()
+            published += 1
         await collection.update_one(
             {"_id": doc_id},
             {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}},
         )
-        # Still under the document lock: a writer's later notify() recreates the pointer.
-        await self._pointers.delete_one({"_id": lock_key(collection, doc_id)})
-        return len(marks) // 2
+        return published, None
 
     async def _mark_failed(
         self,
@@ -218,15 +221,15 @@ class OutboxRelay:
         marks: dict[str, Any],
         index: int,
         exc: Exception,
-    ) -> None:
+    ) -> float:
         entry = document["outbox"][index]
         attempts = entry.get("attempts", 0) + 1
         log.warning(
             "publish failed, will retry",
             extra={"event_id": entry["event_id"], "error": type(exc).__name__},
         )
-        # Back off before the next attempt; the pointer stays, so the retry is not lost.
-        retry_at = utc_now() + timedelta(seconds=self._backoff(attempts))
+        # Recorded on the document, so that every replica's sweep backs off too.
+        delay = self._backoff(attempts)
         await collection.update_one(
             {"_id": document["_id"]},
             {
@@ -234,7 +237,8 @@ class OutboxRelay:
                     **marks,
                     f"outbox.{index}.attempts": attempts,
                     f"outbox.{index}.last_error": f"{type(exc).__name__}: {exc}"[:300],
-                    "relay_lease_until": retry_at,
+                    "relay_lease_until": utc_now() + timedelta(seconds=delay),
                 }
             },
         )
+        return delay

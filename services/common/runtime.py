@@ -42,10 +42,8 @@ class ServiceRuntime:
         self.relay = OutboxRelay(
             EventPublisher(self.broker, settings.publish_timeout_seconds),
             self.locks,
-            self.db["outbox_pointers"],
             poll_seconds=settings.relay_poll_seconds,
             sweep_seconds=settings.relay_sweep_seconds,
-            batch=settings.relay_batch,
         )
         self._startup: list[Startup] = []
         self._loops: list[tuple[str, Loop]] = []

@@ -29,8 +29,9 @@ class CommonSettings(BaseSettings):
     prefetch: int = Field(default=32, ge=1, le=1000)
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     relay_poll_seconds: float = Field(default=0.5, gt=0)
+    # Finds events no relay published (a process that died between write and publish);
+    # it scans on FerretDB, so not too often.
     relay_sweep_seconds: float = Field(default=60.0, gt=0)
-    relay_batch: int = Field(default=200, ge=1)
     handler_retry_seconds: float = Field(default=20.0, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: str = "INFO"

@@ -20,7 +20,9 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     runtime = ServiceRuntime("intake", settings)
     store = IntakeStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
-    runtime.relay.watch(*store.with_outbox)
+    runtime.relay.watch(store.schools, store.pupils, store.notifications)
+    # A concern is written once, with its event; only the relay touches it afterwards.
+    runtime.relay.watch(store.concerns, write_once=True)
     runtime.run_loop(
         "departures",
         departures_loop(store, runtime.relay, runtime.locks, settings.leaver_check_seconds),

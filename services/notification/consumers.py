@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts import case_v1, intake_v1
+from contracts.case_v1 import phase_event_id
 from contracts.envelope import Envelope, utc_now
 from contracts.vocabulary import Priority
 from services.common.locks import lock_key
@@ -43,29 +44,24 @@ def register(runtime: ServiceRuntime, store: NotificationStore, escalator: Escal
     async def encompass_amended(event: Envelope[intake_v1.EncompassAmended]) -> None:
         # The alert of the first notification gains the newer content (never an older one).
         notice = event.payload
-        alert = await store.alerts.find_one(
-            {
-                "school_id": event.school_id,
-                "source_id": notice.notification_id,
-                "source_type": "encompass",
-            },
-            projection={"_id": 1},
-        )
-        if alert is None:
+        # The alert's id is the first notification's event id (lookups by `_id` only).
+        alert = await store.alerts.find_one({"_id": notice.notified_event_id})
+        if alert is None or alert["school_id"] != event.school_id:
             return
         async with runtime.locks.hold(lock_key(store.alerts, alert["_id"])):
-            await store.alerts.update_one(
-                {"_id": alert["_id"], "revision": {"$lt": notice.revision}},
-                {"$set": {"revision": notice.revision, "content": notice.model_dump(mode="json")}},
-            )
+            current = await store.alerts.find_one({"_id": alert["_id"]})
+            if current is not None and (current.get("revision") or 0) < notice.revision:
+                content = notice.model_dump(mode="json", exclude={"notified_event_id"})
+                await store.alerts.update_one(
+                    {"_id": alert["_id"]},
+                    {"$set": {"revision": notice.revision, "content": content}},
+                )
 
     async def deadline_changed(event: Envelope[case_v1.DeadlineChanged]) -> None:
         reason = _DEADLINE_REASONS[event.event_type]
         alert = await _alert_to_escalate(store, event)
         if alert is None:
-            origin = await store.alerts.find_one(
-                {"_id": event.payload.source_event_id, "school_id": event.school_id}
-            )
+            origin = await _alert_of_school(store, event.payload.source_event_id, event.school_id)
             priority = Priority(origin["priority"]) if origin else Priority.NORMAL
             alert = with_outbox(alert_for_deadline(event, priority, utc_now()), [])
             await insert_if_absent(store.alerts, alert)
@@ -108,13 +104,20 @@ async def _alert_to_escalate(
     if trigger is not None:
         return await store.alerts.find_one({"_id": trigger["alert_id"]})
     deadline = event.payload
-    for query in (
-        {"_id": deadline.source_event_id},
-        {"source_type": "deadline", "source_id": deadline.deadline_id},
+    # By `_id` only: the alert that started the deadline has the source event's id, and an
+    # alert made for the approaching phase has that phase event's id.
+    for alert_id in (
+        deadline.source_event_id,
+        phase_event_id(deadline.deadline_id, "approaching"),
     ):
-        alert = await store.alerts.find_one(
-            {**query, "school_id": event.school_id, "acknowledged_at": None}
-        )
-        if alert is not None:
+        alert = await _alert_of_school(store, alert_id, event.school_id)
+        if alert is not None and alert["acknowledged_at"] is None:
             return alert
     return None
+
+
+async def _alert_of_school(
+    store: NotificationStore, alert_id: str, school_id: str
+) -> Document | None:
+    alert = await store.alerts.find_one({"_id": alert_id})
+    return alert if alert is not None and alert["school_id"] == school_id else None

@@ -32,9 +32,10 @@ from services.notification.domain.escalation import (
     due_timer_steps,
     initial_steps,
     next_timer_step,
+    step_id,
     steps_for_event,
 )
-from services.notification.domain.rota import Rota
+from services.notification.domain.rota import MAX_TIERS, Rota
 from services.notification.domain.steps import step_document, step_of, tier_members
 from services.notification.rotas import RotaBook
 from services.notification.store import NotificationStore
@@ -126,8 +127,8 @@ class Escalator:
         """Climb at once for an event; returns the tiers (0-based) the event reached."""
         async with self._locks.hold(lock_key(self._store.alerts, alert_id)):
             now = utc_now()
-            alert = await self._store.alerts.find_one({"_id": alert_id, "school_id": school_id})
-            if alert is None or alert["acknowledged_at"] is not None:
+            alert = await self._store.alerts.find_one({"_id": alert_id})
+            if alert is None or alert["school_id"] != school_id or alert["acknowledged_at"]:
                 return []  # acknowledgement stops the ladder
             rota = await self._rotas.current(school_id)
             trigger = await self._trigger(alert, reason, trigger_key, rota, now)
@@ -187,7 +188,12 @@ class Escalator:
         self._deliveries_due.set()
 
     async def _steps_of(self, alert_id: str) -> list[Document]:
-        return [d async for d in self._store.steps.find({"alert_id": alert_id})]
+        # Step ids are known (one per tier): look them up rather than scan the steps.
+        found = [
+            await self._store.steps.find_one({"_id": step_id(alert_id, tier)})
+            for tier in range(MAX_TIERS)
+        ]
+        return [step for step in found if step is not None]
 
     async def after_rota_change(self, school_id: str) -> None:
         """Alerts that waited for a rota start climbing now."""

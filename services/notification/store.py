@@ -16,7 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.outbox import ensure_outbox_index
 from services.common.store import Document
-from services.notification.timers import Timers
+from services.common.timers import Timers
 
 
 class NotificationStore:

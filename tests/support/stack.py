@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parents[2]
 RABBIT_CTL = ROOT / "deploy" / "rabbitmq" / "ctl.sh"
@@ -50,15 +51,20 @@ class ServiceProcess:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    argv: list[str] | None = None  # instead of `python -m services.<name>.main`
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
     def start(self, wait: bool = True) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{self.name}.main"],
+            self.argv or [sys.executable, "-m", f"services.{self.name}.main"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -170,3 +176,14 @@ class TestStack:
                 service.kill()
         with contextlib.suppress(subprocess.CalledProcessError):
             rabbitmqctl("delete_vhost", self.vhost)
+        self.drop_databases()
+
+    def drop_databases(self) -> None:
+        client: MongoClient[dict[str, object]] = MongoClient(
+            self.base_env()["HARBOUR_MONGO_URL"], serverSelectionTimeoutMS=5000
+        )
+        try:
+            for service in SERVICES:
+                client.drop_database(f"{self.db_prefix}{service}")
+        finally:
+            client.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,8 +19,6 @@ from services.case.domain.deadline_rules import (
     compute_approaching,
     compute_due,
 )
-
-_PHASE_NAMESPACE = uuid.UUID("0f1b6c2a-3e47-4d6b-9a8e-52c1d7f3a9b0")
 
 
 def deadline_id(rule: Rule, source_event_id: str) -> str:
@@ -113,11 +110,6 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> str | None:
 
 
 PHASES = ("approaching", "breached", "met")
-
-
-def phase_event_id(deadline_id_: str, phase: str) -> str:
-    """One event per deadline and phase, whoever fires it: replicas cannot make two."""
-    return str(uuid.uuid5(_PHASE_NAMESPACE, f"{deadline_id_}\x1f{phase}"))
 
 
 def phase_payload(deadline: dict[str, Any], met_by: str | None = None) -> DeadlineChanged:

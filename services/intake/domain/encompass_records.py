@@ -227,7 +227,9 @@ def notified_payload(record: dict[str, Any]) -> intake_v1.EncompassNotified:
 
 def amended_payload(record: dict[str, Any]) -> intake_v1.EncompassAmended:
     """intake.encompass.amended.v1 for a matched record that received new content."""
-    return intake_v1.EncompassAmended(**_payload_fields(record))
+    return intake_v1.EncompassAmended(
+        **_payload_fields(record), notified_event_id=event_id(record["_id"], "notified")
+    )
 
 
 # --- who sees what -----------------------------------------------------------------

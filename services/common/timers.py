@@ -1,10 +1,11 @@
-"""When each alert or delivery next needs looking at, in a small collection of its own.
+"""When each document (an alert, a delivery, a deadline) next needs looking at, in a small
+collection of its own.
 
 FerretDB 1.x answers anything but an `_id` lookup by scanning the whole collection, and
-alerts and deliveries only grow; the loops poll every second. So they poll these small
-collections instead (one entry per alert still climbing, per delivery still pending).
+alerts, deliveries and deadlines only grow, while the loops poll every second or two. So
+they poll these small collections instead (one small entry per document still pending).
 
-The document (alert, delivery) is the truth; a timer only says "look at it by then", and
+The document is the truth; a timer only says "look at it by then", and
 the loop clears or corrects a timer whose document says otherwise. A new document is
 inserted before its timer (the loop clears a timer whose document it cannot find); an
 existing one gets its timer set before the write that makes it due and cleared after the

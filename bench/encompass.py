@@ -1,0 +1,140 @@
+"""The Operation Encompass morning burst: a 5,000-row police batch against a roster of
+50,000 pupils in 20 schools of one trust, timed until every matched child has its alert,
+chronology entry and deadline (from the timestamps the services stored)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from bench.fanout import wait_for_stored
+from services.intake.domain.encompass_batch import BATCH_COLUMNS
+from services.intake.domain.roster import ROSTER_COLUMNS
+from services.intake.domain.signatures import sign
+
+SCHOOLS = 20
+PUPILS_PER_SCHOOL = 2_500
+ROWS = 5_000
+ROSTER_HEADER = ",".join(ROSTER_COLUMNS)
+BATCH_HEADER = ",".join(BATCH_COLUMNS)
+FORENAMES = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Leo", "Zoë", "Arthur"]
+SURNAMES = [f"Surname{i}" for i in range(4_000)] + ["O'Brien", "Smith-Jones", "Ní Bhriain"]
+
+
+async def morning_burst(
+    intake: httpx.AsyncClient,
+    headers: dict[str, str],
+    trust: str,
+    mongo: AsyncMongoClient[Any],
+    prefix: str,
+) -> dict[str, Any]:
+    """`headers` authorise a trust-wide admin of `trust`."""
+    rnd = random.Random(2026)
+    pupils = []
+    started = time.perf_counter()
+    for s in range(SCHOOLS):
+        school = f"school-{s:02d}"
+        response = await intake.put(
+            f"/v1/schools/{school}",
+            json={"name": f"School {s}", "trust_id": trust, "urn": f"{140000 + s}"},
+            headers=headers,
+        )
+        response.raise_for_status()
+        rows = []
+        for p in range(PUPILS_PER_SCHOOL):
+            forename, surname = rnd.choice(FORENAMES), rnd.choice(SURNAMES)
+            born = f"20{rnd.randint(10, 19)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+            pupil_id = f"P{s:02d}{p:05d}"
+            rows.append(f"{pupil_id},,{forename},{_csv(surname)},,{born},,2021-09-01,")
+            pupils.append((s, forename, surname, born))
+        roster = ("\n".join([ROSTER_HEADER, *rows]) + "\n").encode()
+        response = await intake.post(
+            f"/v1/schools/{school}/roster",
+            content=roster,
+            headers={**headers, "Content-Type": "text/csv"},
+        )
+        response.raise_for_status()
+    roster_seconds = time.perf_counter() - started
+
+    secret = secrets.token_urlsafe(32)
+    response = await intake.put(
+        "/v1/encompass/senders/bench-force",
+        json={"name": "Bench Constabulary", "secret": secret, "trust_ids": [trust]},
+        headers=headers,
+    )
+    response.raise_for_status()
+    rows = []
+    for n, (s, forename, surname, born) in enumerate(rnd.sample(pupils, ROWS)):
+        if n % 20 == 0:
+            forename = "Unknown"  # some children police cannot place: they must stay unmatched
+        rows.append(
+            f"BX/{n}/26,Bench Constabulary,2026-03-11T21:10:00+00:00,2026-03-12T06:40:00+00:00,"
+            f"{forename},{_csv(surname)},{born},,{140000 + s},School {s},yes,,"
+            "Argument between adults at the home address.,Words of advice given."
+        )
+    batch = ("\n".join([BATCH_HEADER, *rows]) + "\n").encode()
+    timestamp = int(time.time())
+    posted_at = time.time()
+    response = await intake.post(
+        "/v1/encompass/batches",
+        content=batch,
+        headers={
+            "Content-Type": "text/csv",
+            "X-Harbour-Sender": "bench-force",
+            "X-Harbour-Timestamp": str(timestamp),
+            "X-Harbour-Signature": sign(secret.encode(), timestamp, batch),
+        },
+    )
+    response.raise_for_status()
+    answered_at = time.time()
+    outcome = response.json()
+    matched = [r["notification_id"] for r in outcome["rows"] if r["outcome"] == "matched"]
+    event_ids = await _notified_event_ids(mongo, prefix, matched)
+    times = await wait_for_stored(
+        mongo,
+        prefix,
+        {
+            "alert": [("notification", "alerts", "created_at", e) for e in event_ids],
+            "chronology": [("records", "chronology", "recorded_at", e) for e in event_ids],
+            "deadline": [
+                ("case", "deadlines", "created_at", f"encompass-before-school:{e}")
+                for e in event_ids
+            ],
+        },
+        timeout=1800,
+    )
+    last: datetime = max(t for per_effect in times.values() for t in per_effect.values())
+    return {
+        "pupils": SCHOOLS * PUPILS_PER_SCHOOL,
+        "schools": SCHOOLS,
+        "rows": ROWS,
+        "summary": outcome["summary"],
+        "roster_import_seconds": round(roster_seconds, 1),
+        "batch_answered_seconds": round(answered_at - posted_at, 1),
+        "seconds_to_all_effects": round(last.timestamp() - posted_at, 1),
+        "effects_found": {effect: len(found) for effect, found in times.items()},
+    }
+
+
+async def _notified_event_ids(
+    mongo: AsyncMongoClient[Any], prefix: str, notification_ids: list[str]
+) -> list[str]:
+    notifications = mongo[f"{prefix}intake"]["encompass_notifications"]
+    event_ids = []
+    for notification_id in notification_ids:
+        stored = await notifications.find_one({"_id": notification_id})
+        notified = [
+            e for e in stored["outbox"] if e["event_type"] == "intake.encompass.notified.v1"
+        ]
+        event_ids.append(notified[0]["event_id"])
+    return event_ids
+
+
+def _csv(value: str) -> str:
+    return f'"{value}"' if "," in value or '"' in value else value
