@@ -4,12 +4,14 @@ chronology entry and deadline (from the timestamps the services stored)."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import secrets
 import time
 from datetime import datetime
 from typing import Any
 
+import aio_pika
 import httpx
 from pymongo import AsyncMongoClient
 
@@ -33,6 +35,7 @@ async def morning_burst(
     trust: str,
     mongo: AsyncMongoClient[Any],
     prefix: str,
+    rabbit_url: str,
 ) -> dict[str, Any]:
     """`headers` authorise a trust-wide admin of `trust`."""
     rnd = random.Random(2026)
@@ -61,6 +64,9 @@ async def morning_burst(
         )
         response.raise_for_status()
     roster_seconds = time.perf_counter() - started
+    # Rosters are imported ahead of the morning: let their events settle first.
+    await _settle(mongo, prefix, rabbit_url)
+    settled_seconds = time.perf_counter() - started
 
     secret = secrets.token_urlsafe(32)
     response = await intake.put(
@@ -116,6 +122,7 @@ async def morning_burst(
         "rows": ROWS,
         "summary": outcome["summary"],
         "roster_import_seconds": round(roster_seconds, 1),
+        "roster_events_settled_seconds": round(settled_seconds, 1),
         "batch_answered_seconds": round(answered_at - posted_at, 1),
         "seconds_to_all_effects": round(last.timestamp() - posted_at, 1),
         "effects_found": {effect: len(found) for effect, found in times.items()},
@@ -134,6 +141,25 @@ async def _notified_event_ids(
         ]
         event_ids.append(notified[0]["event_id"])
     return event_ids
+
+
+async def _settle(mongo: AsyncMongoClient[Any], prefix: str, rabbit_url: str) -> None:
+    """Until intake has published every roster event and the consumers have taken them."""
+    pupils = mongo[f"{prefix}intake"]["pupils"]
+    connection = await aio_pika.connect(rabbit_url)
+    try:
+        channel = await connection.channel()
+        while True:
+            unpublished = await pupils.count_documents({"outbox_pending": True})
+            waiting = 0
+            for name in ("records.directory", "case.directory"):
+                queue = await channel.declare_queue(name, passive=True)
+                waiting += queue.declaration_result.message_count or 0
+            if unpublished == 0 and waiting == 0:
+                return
+            await asyncio.sleep(5)
+    finally:
+        await connection.close()
 
 
 def _csv(value: str) -> str:

@@ -177,7 +177,9 @@ async def run_phases(args: argparse.Namespace, target: Target) -> dict[str, Any]
             print("encompass: a 5,000-row batch against 50,000 pupils in 20 schools", flush=True)
             trust = f"bench-trust-{uuid.uuid4().hex[:6]}"
             admin = bearer(token("bench-admin", "admin", trust=trust, ttl=6 * 3600))
-            results["encompass_burst"] = await morning_burst(intake, admin, trust, mongo, prefix)
+            results["encompass_burst"] = await morning_burst(
+                intake, admin, trust, mongo, prefix, target.rabbit_url
+            )
     await mongo.close()
     return results
 
@@ -284,6 +286,7 @@ def report(results: dict[str, Any]) -> str:
     if e := results.get("encompass_burst"):
         rows += [
             ["encompass: roster import of 50,000 pupils (s)", f"{e['roster_import_seconds']}"],
+            ["encompass: roster events settled (s)", f"{e['roster_events_settled_seconds']}"],
             ["encompass: batch answered (s)", f"{e['batch_answered_seconds']}"],
             [
                 "encompass: seconds until every matched child is done",

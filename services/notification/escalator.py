@@ -96,7 +96,7 @@ class Escalator:
 
     async def _advance(self, alert: Document, now: datetime) -> None:
         rota = await self._rotas.current(alert["school_id"])
-        stored = await self._steps_of(alert["_id"])
+        stored = await self._steps_of(alert)
         for document in stored:
             if not document["planned"]:
                 await self._plan(document, now)  # a crash came between step and deliveries
@@ -147,7 +147,7 @@ class Escalator:
         trigger = await self._store.triggers.find_one({"_id": key})
         if trigger is not None:
             return trigger
-        taken = [step_of(d) for d in await self._steps_of(alert["_id"])]
+        taken = [step_of(d) for d in await self._steps_of(alert)]
         tiers = [s.tier for s in steps_for_event(reason, taken, rota, now)] if rota else []
         trigger = {
             "_id": key,
@@ -165,7 +165,13 @@ class Escalator:
         self, alert: Document, step: Step, rota: Rota | None, now: datetime
     ) -> None:
         document = step_document(alert, step, tier_members(rota, step.tier), now)
-        if await insert_if_absent(self._store.steps, document):
+        inserted = await insert_if_absent(self._store.steps, document)
+        # The alert lists its tiers, so that reading its steps needs no search (the caller
+        # holds the alert's lock). A crash before this only costs a lookup of every tier.
+        await self._store.alerts.update_one(
+            {"_id": alert["_id"]}, {"$addToSet": {"step_tiers": step.tier}}
+        )
+        if inserted:
             log.info(
                 "escalation step taken",
                 extra={"alert_id": alert["_id"], "tier": step.tier, "reason": step.reason},
@@ -187,11 +193,15 @@ class Escalator:
         await self._store.steps.update_one({"_id": step["_id"]}, {"$set": {"planned": True}})
         self._deliveries_due.set()
 
-    async def _steps_of(self, alert_id: str) -> list[Document]:
-        # Step ids are known (one per tier): look them up rather than scan the steps.
+    async def _steps_of(self, alert: Document) -> list[Document]:
+        """The alert's steps, by `_id` (one per tier): the tiers the alert lists, or every
+        possible tier for an alert stored before it listed them."""
+        tiers = alert.get("step_tiers")
+        if tiers is None:
+            tiers = range(MAX_TIERS)
         found = [
-            await self._store.steps.find_one({"_id": step_id(alert_id, tier)})
-            for tier in range(MAX_TIERS)
+            await self._store.steps.find_one({"_id": step_id(alert["_id"], tier)})
+            for tier in sorted(set(tiers))
         ]
         return [step for step in found if step is not None]
 

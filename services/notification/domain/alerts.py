@@ -92,7 +92,7 @@ def alert_for_deadline(
 
 def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:
     """The escalator's bookkeeping on an alert: when to look at it next."""
-    return {"next_step_at": next_step_at, "awaiting_rota": False}
+    return {"next_step_at": next_step_at, "awaiting_rota": False, "step_tiers": []}
 
 
 def alert_view(alert: dict[str, Any]) -> dict[str, Any]:
