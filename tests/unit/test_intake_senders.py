@@ -28,6 +28,12 @@ def test_weak_or_unprintable_secrets_are_refused(secret: str):
     assert [error["loc"] for error in caught.value.errors()] == [("secret",)]
 
 
+def test_a_short_secret_is_refused_in_characters_not_items():
+    with pytest.raises(ValidationError) as caught:
+        registration(secret="x" * 31)
+    assert "must be 32 to" in str(caught.value) and "not 31" in str(caught.value)
+
+
 def test_a_trust_named_twice_is_refused():
     with pytest.raises(ValidationError):
         registration(trust_ids=["t1", "t1"])

@@ -28,16 +28,23 @@ class SenderRegistration(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     secret: SecretStr = Field(
-        min_length=MIN_SECRET_LENGTH,
-        max_length=MAX_SECRET_LENGTH,
-        description="shared secret for X-Harbour-Signature; never shown again",
+        description=(
+            f"shared secret for X-Harbour-Signature, {MIN_SECRET_LENGTH}–{MAX_SECRET_LENGTH}"
+            " printable characters; never shown again"
+        ),
     )
     trust_ids: list[TrustId] = Field(min_length=1, max_length=MAX_TRUSTS)
 
     @field_validator("secret")
     @classmethod
-    def _printable(cls, value: SecretStr) -> SecretStr:
-        if not all("\x21" <= ch <= "\x7e" for ch in value.get_secret_value()):
+    def _strong_and_printable(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if not MIN_SECRET_LENGTH <= len(secret) <= MAX_SECRET_LENGTH:
+            raise ValueError(
+                f"must be {MIN_SECRET_LENGTH} to {MAX_SECRET_LENGTH} characters long,"
+                f" not {len(secret)}"
+            )
+        if not all("\x21" <= ch <= "\x7e" for ch in secret):
             raise ValueError("use printable ASCII characters without spaces")
         return value
 
