@@ -35,7 +35,7 @@ async def measure_ceiling(url: str, *, messages: int, size: int, in_flight: int)
             if len(latencies) >= messages:
                 done.set()
 
-        await queue.consume(on_message)
+        consumer_tag = await queue.consume(on_message)
         padding = b"x" * size
         window = asyncio.Semaphore(in_flight)
 
@@ -54,6 +54,7 @@ async def measure_ceiling(url: str, *, messages: int, size: int, in_flight: int)
         await asyncio.gather(*(publish_one() for _ in range(messages)))
         await asyncio.wait_for(done.wait(), timeout=300)
         elapsed = time.perf_counter() - started
+        await queue.cancel(consumer_tag)  # before deleting, or the broker cancels it noisily
         await queue.delete(if_unused=False, if_empty=False)
         round_trip = summary_ms(latencies)
         return {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,8 @@ EFFECTS = {
 @dataclass
 class Posted:
     accepted: dict[str, datetime] = field(default_factory=dict)  # concern_id → received_at
-    refused: int = 0
+    # Answers other than 202, by status code, or by error when none came (e.g. ReadTimeout).
+    refused: Counter[str] = field(default_factory=Counter)
     first_post: float = 0.0
     last_post: float = 0.0
 
@@ -57,16 +59,20 @@ async def post_at_rate(
     total = int(rate * seconds)
 
     async def one(i: int) -> None:
-        response = await intake.post(
-            "/v1/concerns",
-            json=concern(school_id, pupils[i % len(pupils)]),
-            headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
-        )
+        try:
+            response = await intake.post(
+                "/v1/concerns",
+                json=concern(school_id, pupils[i % len(pupils)]),
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+            )
+        except httpx.HTTPError as exc:
+            posted.refused[type(exc).__name__] += 1
+            return
         if response.status_code == 202:
             body = response.json()
             posted.accepted[body["concern_id"]] = datetime.fromisoformat(body["received_at"])
         else:
-            posted.refused += 1
+            posted.refused[str(response.status_code)] += 1
 
     tasks = []
     posted.first_post = time.time()
@@ -77,7 +83,7 @@ async def post_at_rate(
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(i)))
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*tasks)
     posted.last_post = time.time()
     return posted
 

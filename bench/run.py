@@ -102,7 +102,7 @@ async def steady(
         "offered_rate": rate,
         "seconds": seconds,
         "accepted": len(posted.accepted),
-        "refused": posted.refused,
+        "refused": dict(posted.refused),
         "latency": latencies(posted, times),
         "fanned_out_per_second": round(completion_rate(posted, times), 1),
     }
@@ -126,11 +126,13 @@ async def ramp(
             {
                 "offered_rate": rate,
                 "accepted_rate": round(accepted_rate, 1),
+                "refused": dict(posted.refused),
                 "fanned_out_per_second": round(achieved, 1),
                 "p99_all_three_ms": latencies(posted, times)["all_three"]["p99_ms"],
             }
         )
-        print(f"  ramp {rate:>5}/s → {achieved:.1f}/s fully fanned out", flush=True)
+        refused = f", refused {dict(posted.refused)}" if posted.refused else ""
+        print(f"  ramp {rate:>5}/s → {achieved:.1f}/s fully fanned out{refused}", flush=True)
         if achieved < 0.9 * rate:
             break  # the backlog grows: past what the system sustains
     return {
@@ -266,7 +268,7 @@ def report(results: dict[str, Any]) -> str:
         rows.append(
             [
                 f"steady {s['offered_rate']}/s: accepted / refused",
-                f"{s['accepted']} / {s['refused']}",
+                f"{s['accepted']} / {sum(s['refused'].values())} {s['refused'] or ''}",
             ]
         )
         for effect in ("alert", "chronology", "deadline", "all_three"):
@@ -278,6 +280,13 @@ def report(results: dict[str, Any]) -> str:
                 ]
             )
     if r := results.get("ramp"):
+        for step in r["steps"]:
+            rows.append(
+                [
+                    f"  ramp {step['offered_rate']}/s: fanned out/s, p99 all three ms",
+                    f"{step['fanned_out_per_second']}, {step['p99_all_three_ms']}",
+                ]
+            )
         rows.append(
             ["max sustained: concerns/s fully fanned out", f"{r['max_sustained_per_second']}"]
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from contracts import intake_v1, notification_v1
 from contracts.envelope import Envelope, utc_now
 from services.case.domain.cases import case_key, touch_case
@@ -11,19 +13,26 @@ from services.case.store import CaseStore
 from services.case.tracker import DeadlineTracker
 from services.common.outbox import with_outbox
 from services.common.runtime import ServiceRuntime
-from services.common.store import insert_if_absent, upsert_if_newer
+from services.common.store import Document, insert_if_absent, upsert_if_newer
 
 
 def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker) -> None:
-    async def concern_raised(event: Envelope[intake_v1.ConcernRaised]) -> None:
-        concern = event.payload
-        now = utc_now()
-        # Both writes are idempotent, so a redelivery after a crash between them completes.
+    # Every write here is idempotent, so a redelivery after a crash between them completes.
+    async def open_case(event: Envelope[Any], pupil_id: str, source_id: str) -> None:
         await store.cases.update_one(
-            {"_id": case_key(event.school_id, concern.pupil_id)},
-            touch_case(event, pupil_id=concern.pupil_id, source_id=concern.concern_id, now=now),
+            {"_id": case_key(event.school_id, pupil_id)},
+            touch_case(event, pupil_id=pupil_id, source_id=source_id, now=utc_now()),
             upsert=True,
         )
+
+    async def start_clock(deadline: Document) -> None:
+        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
+        await tracker.track(deadline)
+        await tracker.apply_early_meet(deadline)
+
+    async def concern_raised(event: Envelope[intake_v1.ConcernRaised]) -> None:
+        concern = event.payload
+        await open_case(event, concern.pupil_id, concern.concern_id)
         deadline = new_deadline(
             Rule.DSL_TRIAGE,
             event,
@@ -31,22 +40,15 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             source_id=concern.concern_id,
             trigger=concern.received_at,
             calendar=await store.calendar_of(event.school_id),
-            created_at=now,
+            created_at=utc_now(),
             immediate_danger=concern.immediate_danger,
             approaching_fraction=tracker.approaching_fraction,
         )
-        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
-        await tracker.track(deadline)
-        await tracker.apply_early_meet(deadline)
+        await start_clock(deadline)
 
     async def encompass_notified(event: Envelope[intake_v1.EncompassNotified]) -> None:
         notice = event.payload
-        now = utc_now()
-        await store.cases.update_one(
-            {"_id": case_key(event.school_id, notice.pupil_id)},
-            touch_case(event, pupil_id=notice.pupil_id, source_id=notice.notification_id, now=now),
-            upsert=True,
-        )
+        await open_case(event, notice.pupil_id, notice.notification_id)
         deadline = new_deadline(
             Rule.ENCOMPASS_BEFORE_SCHOOL,
             event,
@@ -54,12 +56,10 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             source_id=notice.notification_id,
             trigger=notice.received_at,
             calendar=await store.calendar_of(event.school_id),
-            created_at=now,
+            created_at=utc_now(),
             approaching_fraction=tracker.approaching_fraction,
         )
-        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
-        await tracker.track(deadline)
-        await tracker.apply_early_meet(deadline)
+        await start_clock(deadline)
 
     async def pupil_left(event: Envelope[intake_v1.PupilLeft]) -> None:
         left = event.payload
@@ -73,9 +73,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
             created_at=utc_now(),
             approaching_fraction=tracker.approaching_fraction,
         )
-        await insert_if_absent(store.deadlines, with_outbox(deadline, []))
-        await tracker.track(deadline)
-        await tracker.apply_early_meet(deadline)
+        await start_clock(deadline)
 
     async def alert_acknowledged(event: Envelope[notification_v1.AlertAcknowledged]) -> None:
         ack = event.payload

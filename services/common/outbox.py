@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -80,10 +81,11 @@ class OutboxRelay:
     """Publishes the pending events of the watched collections.
 
     A writer calls `notify(collection, doc_id)` after its write and this process's relay
-    publishes at once. Work is never found by scanning on the hot path (FerretDB 1.x scans
-    for anything but an `_id` lookup); only the sweep scans: at start, and every
-    `sweep_seconds`, for documents whose events no relay has published (a process that
-    died between its write and the publish, or a publish that failed on another replica).
+    publishes at once; a failed publish or store error keeps the document queued, with
+    back-off. Work is never found by scanning on the hot path (FerretDB 1.x scans for
+    anything but an `_id` lookup); only the sweep scans: at start (a process that died
+    between its write and the publish is found when it comes back), and about every
+    `sweep_seconds` (a replica that died and stays down).
 
     A document that other writers also change is published under its document lock,
     which they take too, so the relay's marks never overwrite a concurrent state change and
@@ -111,6 +113,7 @@ class OutboxRelay:
         self._backoff = backoff
         # (collection name, document id) → when to try it (monotonic clock).
         self._pending: dict[tuple[str, Any], float] = {}
+        self._failures: dict[tuple[str, Any], int] = {}  # store errors in a row, for back-off
         self._wake = asyncio.Event()
 
     def watch(self, *collections: AsyncCollection[Document], write_once: bool = False) -> None:
@@ -139,7 +142,8 @@ class OutboxRelay:
             try:
                 if loop.time() >= next_sweep:
                     await self.sweep()
-                    next_sweep = loop.time() + self._sweep_seconds
+                    # Jittered, so that services started together do not all scan at once.
+                    next_sweep = loop.time() + self._sweep_seconds * random.uniform(0.8, 1.2)
                 await self.relay_once()
             except Exception:
                 log.exception("outbox relay pass failed")
@@ -167,7 +171,18 @@ class OutboxRelay:
 
         async def one(name: str, doc_id: Any) -> int:
             async with gate:
-                published, retry_in = await self._relay(self._collections[name], doc_id)
+                try:
+                    published, retry_in = await self._relay(self._collections[name], doc_id)
+                except Exception as exc:  # e.g. the store timed out: keep the document queued
+                    failures = self._failures.get((name, doc_id), 0) + 1
+                    self._failures[(name, doc_id)] = failures
+                    log.warning(
+                        "outbox relay failed, will retry",
+                        extra={"collection": name, "error": type(exc).__name__},
+                    )
+                    published, retry_in = 0, self._backoff(failures)
+                else:
+                    self._failures.pop((name, doc_id), None)
             if retry_in is not None:
                 loop_time = asyncio.get_running_loop().time()
                 self._pending[(name, doc_id)] = loop_time + retry_in

@@ -47,6 +47,7 @@ def make_client(settings: CommonSettings) -> AsyncMongoClient[Document]:
         connectTimeoutMS=5_000,
         # A stalled store must fail the request (and be retried), not hang it.
         socketTimeoutMS=30_000,
+        maxPoolSize=settings.mongo_max_pool_size,
         appname="harbour",
     )
 

@@ -6,7 +6,9 @@ from collections import Counter
 
 import pytest
 
+from services.common.outbox import with_outbox
 from tests.support.api import School, eventually
+from tests.support.events import concern_raised
 from tests.support.stack import RABBIT_CTL, ROOT
 
 
@@ -102,3 +104,39 @@ async def test_every_accepted_concern_survives_a_broker_restart(clients, stack, 
         lambda: _effects(clients, school, pupil), _complete(accepted), timeout=90
     )
     _assert_exactly_once(effects, accepted)
+
+
+async def test_an_event_stored_but_never_published_goes_out_when_intake_comes_back(
+    clients, stack, school: School, mongo
+):
+    """Intake died after storing a concern and before publishing its event."""
+    pupil = await school.add_pupil()
+    event = concern_raised(school, pupil)
+    concern = event.payload
+    stack["intake"].kill()
+    await mongo("intake").concerns.insert_one(
+        with_outbox(
+            {
+                "_id": concern.concern_id,
+                "trust_id": school.trust_id,
+                "school_id": school.school_id,
+                "pupil_id": pupil,
+                "reported_by": concern.reported_by.user_id,
+                "received_at": concern.received_at,
+                "fingerprint": "stored-before-the-crash",
+                "concern": concern.model_dump(mode="json"),
+            },
+            [event],
+        )
+    )
+
+    await asyncio.to_thread(stack["intake"].start)
+
+    accepted = [concern.concern_id]
+    effects = await eventually(
+        lambda: _effects(clients, school, pupil), _complete(accepted), timeout=30
+    )
+    _assert_exactly_once(effects, accepted)
+    stored = await mongo("intake").concerns.find_one({"_id": concern.concern_id})
+    assert stored["outbox_pending"] is False
+    assert stored["outbox"][0]["state"] == "published"

@@ -2,6 +2,7 @@
 
 import time
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -92,10 +93,11 @@ def test_a_cached_token_still_expires():
         trust_id=None,
         audience="harbour",
         issuer="harbour-dev",
-        ttl_seconds=1,
+        ttl_seconds=2,  # `exp` is whole seconds: 1 could already have passed
     )
 
     assert check.verify(short).user_id == "u1"
-    time.sleep(1.1)
+    expires = jwt.decode(short, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, expires - time.time()) + 0.1)
     with pytest.raises(AuthError):
         check.verify(short)

@@ -9,16 +9,14 @@ share one `EncompassNotification` listing all of that incident's valid children.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from services.intake.domain import csv_files
 from services.intake.domain.encompass import (
     MAX_CHILDREN,
     EncompassNotification,
@@ -145,11 +143,8 @@ def parse_batch(data: bytes | str, *, today: date | None = None) -> BatchResult:
         raise BatchTooLarge(
             f"the file is {len(raw)} bytes; the limit is {MAX_BATCH_BYTES} bytes (5 MiB)"
         )
-    records = _records(_decode(raw))
-    header = next(records, None)
-    if header is None:
-        raise BatchFormatError("the file is empty: expected a header row")
-    columns = _check_header(header[1])
+    records = csv_files.records(csv_files.decode(raw, BatchFormatError), BatchFormatError)
+    columns = csv_files.header_columns(records, BATCH_COLUMNS, BatchFormatError)
 
     rows: list[tuple[int, list[str]]] = []
     for record in records:
@@ -345,45 +340,3 @@ def parse_present(value: str) -> bool | None:
     if answer in _NO:
         return False
     raise ValueError("must be true/false, yes/no or y/n")
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BatchFormatError(
-            "the file is not UTF-8 text: export it as 'CSV UTF-8' and send it again"
-        ) from exc
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first line number, fields) for each non-blank CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    next_line = 1
-    try:
-        for values in reader:
-            line, next_line = next_line, reader.line_num + 1
-            # Spreadsheets pad the end of a sheet with empty rows; they carry nothing.
-            if any(value.strip() for value in values):
-                yield line, values
-    except csv.Error as exc:
-        raise BatchFormatError(f"line {next_line}: the file is not valid CSV ({exc})") from exc
-
-
-def _check_header(header: list[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in BATCH_COLUMNS if name not in columns]
-    unexpected = [name for name in columns if name not in BATCH_COLUMNS]
-    duplicated = sorted({name for name in columns if columns.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append("missing columns: " + ", ".join(missing))
-    if unexpected:
-        # Refused rather than ignored: an unknown column may hold safeguarding
-        # information that would otherwise be silently dropped.
-        problems.append("unexpected columns: " + ", ".join(repr(name) for name in unexpected))
-    if duplicated:
-        problems.append("repeated columns: " + ", ".join(duplicated))
-    if problems:
-        raise BatchFormatError("; ".join(problems))
-    return columns

@@ -7,17 +7,15 @@ be read as a roster at all (wrong columns, not UTF-8) is refused as a whole.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from services.intake.domain import csv_files
 from services.intake.domain.names import normalise_name, parse_upn
 
 ROSTER_COLUMNS: tuple[str, ...] = (
@@ -108,11 +106,8 @@ def parse_roster(data: bytes | str) -> RosterParseResult:
     Raises RosterFormatError if the file is not UTF-8 or its header is not exactly
     the roster columns.
     """
-    records = _records(_decode(data))
-    header = next(records, None)
-    if header is None:
-        raise RosterFormatError("the file is empty: expected a header row")
-    columns = _check_header(header[1])
+    records = csv_files.records(csv_files.decode(data, RosterFormatError), RosterFormatError)
+    columns = csv_files.header_columns(records, ROSTER_COLUMNS, RosterFormatError)
 
     pupils: list[RosterPupil] = []
     rejected: list[RejectedRow] = []
@@ -134,54 +129,6 @@ def parse_roster(data: bytes | str) -> RosterParseResult:
         else:
             pupils.append(pupil)
     return RosterParseResult(pupils=pupils, rejected=rejected)
-
-
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RosterFormatError(
-            "the file is not UTF-8 text: export it as 'CSV UTF-8' and upload it again"
-        ) from exc
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first line number, fields) for each non-blank CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    next_line = 1
-    try:
-        for values in reader:
-            line, next_line = next_line, reader.line_num + 1
-            # Spreadsheets pad the end of a sheet with empty rows; they carry nothing.
-            if any(value.strip() for value in values):
-                yield line, values
-    except csv.Error as exc:
-        raise RosterFormatError(f"line {next_line}: the file is not valid CSV ({exc})") from exc
-
-
-def _check_header(header: list[str]) -> list[str]:
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in ROSTER_COLUMNS if name not in columns]
-    unexpected = [name for name in columns if name not in ROSTER_COLUMNS]
-    duplicated = sorted({name for name in columns if columns.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append("missing columns: " + ", ".join(missing))
-    if unexpected:
-        problems.append("unexpected columns: " + ", ".join(repr(name) for name in unexpected))
-    if duplicated:
-        problems.append("repeated columns: " + ", ".join(duplicated))
-    if problems:
-        raise RosterFormatError(
-            "the header must be exactly "
-            + ",".join(ROSTER_COLUMNS)
-            + " ("
-            + "; ".join(problems)
-            + ")"
-        )
-    return columns
 
 
 def _parse_row(row: dict[str, str]) -> tuple[list[str], RosterPupil | None]:

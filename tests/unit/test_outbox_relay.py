@@ -1,0 +1,72 @@
+"""The outbox relay keeps a document queued until its events are published and marked."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from pymongo.errors import AutoReconnect
+
+from contracts.envelope import utc_now
+from services.common.outbox import EPOCH, OutboxRelay, outbox_entry
+from tests.support.events import concern_raised
+
+
+class FlakyCollection:
+    """Just the calls the relay makes, on one document; the first `failures` lookups fail."""
+
+    name = "concerns"
+
+    def __init__(self, document: dict[str, Any], failures: int) -> None:
+        self.document = document
+        self.failures = failures
+
+    async def find_one(self, query: dict[str, Any]) -> dict[str, Any] | None:
+        if self.failures:
+            self.failures -= 1
+            raise AutoReconnect("store went away")
+        return self.document if query == {"_id": self.document["_id"]} else None
+
+    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> None:
+        assert query == {"_id": self.document["_id"]}
+        for path, value in update["$set"].items():
+            target, *rest = path.split(".")
+            if rest:
+                self.document[target][int(rest[0])][rest[1]] = value
+            else:
+                self.document[target] = value
+
+
+def pending_concern() -> dict[str, Any]:
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    envelope = concern_raised(school, "p-1")  # type: ignore[arg-type]
+    return {
+        "_id": "c-1",
+        "outbox": [outbox_entry(envelope)],
+        "outbox_pending": True,
+        "relay_lease_until": EPOCH,
+    }
+
+
+async def test_a_store_error_keeps_the_document_queued_until_it_is_published():
+    published: list[str] = []
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+
+    relay = OutboxRelay(
+        publish, locks=None, poll_seconds=0.1, sweep_seconds=300, backoff=lambda _: 0.0
+    )  # type: ignore[arg-type]
+    collection = FlakyCollection(pending_concern(), failures=2)
+    relay.watch(collection, write_once=True)  # type: ignore[arg-type]
+
+    await relay.notify(collection, "c-1")  # type: ignore[arg-type]
+    assert await relay.relay_once() == 0  # the store failed: nothing published, still queued
+    assert await relay.relay_once() == 0
+    assert await relay.relay_once() == 1
+    assert await relay.relay_once() == 0  # done: not queued any more
+
+    assert published == [collection.document["outbox"][0]["event_id"]]
+    assert collection.document["outbox_pending"] is False
+    assert collection.document["outbox"][0]["state"] == "published"
+    assert collection.document["outbox"][0]["published_at"] <= utc_now()
