@@ -9,7 +9,7 @@ from services.case.domain.calendar import SchoolCalendar
 from services.case.store import CaseStore
 from services.case.tracker import DeadlineTracker
 from services.common.auth import SAFEGUARDING_READERS, Principal
-from services.common.web import not_found
+from services.common.web import not_found, school_not_known
 
 SchoolId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 CALENDAR_EDITORS = frozenset({Role.ADMIN, Role.HEADTEACHER})
@@ -21,7 +21,9 @@ def router(store: CaseStore, tracker: DeadlineTracker, principal_dep: Any) -> AP
 
     async def school_for(principal: Principal, school_id: str, roles: frozenset[Role]) -> Any:
         school = await store.schools.find_one({"_id": school_id})
-        if school is None or not principal.may_act_at(school_id, school["trust_id"], roles):
+        if school is None:
+            raise school_not_known(principal, school_id)
+        if not principal.may_act_at(school_id, school["trust_id"], roles):
             raise not_found("school")
         return school
 

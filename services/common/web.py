@@ -22,6 +22,19 @@ def not_found(what: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
 
 
+def school_not_known(principal: Principal, school_id: str) -> HTTPException:
+    """A school this service has not heard of. Schools are registered on intake and reach
+    the other services by event a moment later: say so to a user of that very school (it
+    tells them nothing they do not know); anyone else gets the plain 404."""
+    if principal.school_id != school_id:
+        return not_found("school")
+    return HTTPException(
+        status.HTTP_404_NOT_FOUND,
+        f"school {school_id} is not known here yet: schools are registered on intake"
+        f" (PUT /v1/schools/{school_id}) and arrive within seconds",
+    )
+
+
 def unprocessable(field: str, message: str) -> HTTPException:
     return HTTPException(
         status.HTTP_422_UNPROCESSABLE_CONTENT,
