@@ -8,12 +8,14 @@ from typing import Any
 
 from contracts.vocabulary import Role
 from services.common.auth import TRUST_ROLES
-from services.common.dev_keys import ensure_key_pair, mint_token
+from services.common.dev_keys import ensure_key_pair, ensure_secrets_key, mint_token
 from services.common.settings import CommonSettings
 
 
 def register(commands: Any) -> None:
-    keys = commands.add_parser("dev-keys", help="create the local JWT key pair if missing")
+    keys = commands.add_parser(
+        "dev-keys", help="create the local JWT key pair and secrets key if missing"
+    )
     keys.set_defaults(run=run_dev_keys)
 
     token = commands.add_parser("dev-token", help="print a signed token for the local services")
@@ -32,7 +34,9 @@ def register(commands: Any) -> None:
 
 
 def run_dev_keys(_: argparse.Namespace) -> int:
-    _private, public = ensure_key_pair(CommonSettings().data_dir / "keys")
+    keys_dir = CommonSettings().data_dir / "keys"
+    _private, public = ensure_key_pair(keys_dir)
+    ensure_secrets_key(keys_dir)
     print(public)
     return 0
 

@@ -1,4 +1,5 @@
-"""The local key pair and token minting used by `harbour dev-token` (never in production)."""
+"""The local keys (the token key pair, the key that seals stored secrets) and the token
+minting used by `harbour dev-keys` and `harbour dev-token` (never in production)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import time
 from pathlib import Path
 
 import jwt
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 PRIVATE_NAME = "jwt-private.pem"
 PUBLIC_NAME = "jwt-public.pem"
+SECRETS_KEY_NAME = "secrets.key"
 
 
 def ensure_key_pair(keys_dir: Path) -> tuple[Path, Path]:
@@ -24,6 +27,18 @@ def ensure_key_pair(keys_dir: Path) -> tuple[Path, Path]:
         if not (private_path.is_file() and public_path.is_file()):
             _write_pair(private_path, public_path)
     return private_path, public_path
+
+
+def ensure_secrets_key(keys_dir: Path) -> Path:
+    """Create the local key that seals stored secrets (a Fernet key) on first use."""
+    path = keys_dir / SECRETS_KEY_NAME
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    with (keys_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            path.touch(mode=0o600)
+            path.write_bytes(Fernet.generate_key() + b"\n")
+    return path
 
 
 def _write_pair(private_path: Path, public_path: Path) -> None:

@@ -27,6 +27,7 @@ from services.intake.encompass_intake import (
     Refused,
     Submission,
 )
+from services.intake.secret_box import SecretBox
 from services.intake.sender_auth import authenticate_sender
 from services.intake.store import IntakeStore
 
@@ -61,7 +62,9 @@ class Dismissal(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-def router(store: IntakeStore, intake: EncompassIntake, principal_dep: Any) -> APIRouter:
+def router(
+    store: IntakeStore, intake: EncompassIntake, secret_box: SecretBox, principal_dep: Any
+) -> APIRouter:
     api = APIRouter(prefix="/v1/encompass", tags=["encompass"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
@@ -70,7 +73,7 @@ def router(store: IntakeStore, intake: EncompassIntake, principal_dep: Any) -> A
         """A police notification about one incident, signed with the sender's secret.
         Each child is matched to a pupil and sent to that school's Key Adults."""
         body = await request.body()
-        sender = await authenticate_sender(store, request, body)
+        sender = await authenticate_sender(store, secret_box, request, body)
         try:
             notification = EncompassNotification.model_validate_json(body)
         except ValidationError as exc:
@@ -97,7 +100,7 @@ def router(store: IntakeStore, intake: EncompassIntake, principal_dep: Any) -> A
         """A CSV of notifications, one row per child, signed like the webhook. Every row
         gets an outcome; an invalid row never holds up the others."""
         body = await request.body()
-        sender = await authenticate_sender(store, request, body)
+        sender = await authenticate_sender(store, secret_box, request, body)
         require_csv(request)
         try:
             parsed = parse_batch(body)

@@ -15,6 +15,7 @@ from services.intake.domain.senders import (
     may_manage,
     sender_view,
 )
+from services.intake.secret_box import SecretBox
 from services.intake.store import IntakeStore
 
 log = logging.getLogger("harbour.intake.senders")
@@ -22,7 +23,9 @@ log = logging.getLogger("harbour.intake.senders")
 SenderId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
-def router(store: IntakeStore, locks: DocumentLocks, principal_dep: Any) -> APIRouter:
+def router(
+    store: IntakeStore, locks: DocumentLocks, secret_box: SecretBox, principal_dep: Any
+) -> APIRouter:
     api = APIRouter(prefix="/v1/encompass", tags=["encompass senders"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
@@ -34,7 +37,8 @@ def router(store: IntakeStore, locks: DocumentLocks, principal_dep: Any) -> APIR
         response: Response,
     ) -> dict[str, Any]:
         """Register or change a police force or hub: its name, shared secret and the
-        trusts whose schools it may notify. The secret is never shown again."""
+        trusts whose schools it may notify. The secret is stored sealed (HARBOUR_SECRETS_KEY)
+        and never shown again."""
         if not administered_trusts(principal):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, "senders are registered by a trust-wide admin"
@@ -47,7 +51,7 @@ def router(store: IntakeStore, locks: DocumentLocks, principal_dep: Any) -> APIR
                 raise unprocessable("trust_ids", "you may only name trusts you administer")
             state = {
                 "name": registration.name,
-                "secret": registration.secret.get_secret_value(),
+                "secret_sealed": secret_box.seal(registration.secret.get_secret_value()),
                 "trust_ids": registration.trust_ids,
                 "updated_at": utc_now(),
                 "updated_by": principal.user_id,
@@ -57,14 +61,16 @@ def router(store: IntakeStore, locks: DocumentLocks, principal_dep: Any) -> APIR
                 response.status_code = status.HTTP_201_CREATED
             else:
                 await store.senders.update_one(
-                    {"_id": sender_id}, {"$set": state, "$inc": {"version": 1}}
+                    {"_id": sender_id},
+                    # `$unset`: a secret stored before secrets were sealed goes for good.
+                    {"$set": state, "$unset": {"secret": ""}, "$inc": {"version": 1}},
                 )
         log.info("sender registered", extra={"sender_id": sender_id, "user_id": principal.user_id})
         return sender_view({"_id": sender_id, **state})
 
     @api.get("/senders/{sender_id}")
     async def get_sender(sender_id: SenderId, principal: CurrentUser) -> dict[str, Any]:
-        sender = await store.senders.find_one({"_id": sender_id}, projection={"secret": 0})
+        sender = await store.senders.find_one({"_id": sender_id}, projection={"secret_sealed": 0})
         if sender is None or not may_manage(principal, sender["trust_ids"]):
             raise not_found("sender")
         return sender_view(sender)

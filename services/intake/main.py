@@ -12,6 +12,7 @@ from services.intake.body_limits import INTAKE_BODY_LIMITS
 from services.intake.encompass_intake import EncompassIntake
 from services.intake.leavers import departures_loop
 from services.intake.roster_import import RosterImporter
+from services.intake.secret_box import SecretBox
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
 
@@ -30,11 +31,12 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     principal = principal_dependency(settings)
     importer = RosterImporter(store, runtime.relay, runtime.locks)
     encompass = EncompassIntake(store, runtime.relay, runtime.locks)
+    secret_box = SecretBox(settings.secrets_keys())
     routers = [
         api.router(store, runtime.relay, runtime.locks, principal),
         api_roster.router(store, importer, principal),
-        api_senders.router(store, runtime.locks, principal),
-        api_encompass.router(store, encompass, principal),
+        api_senders.router(store, runtime.locks, secret_box, principal),
+        api_encompass.router(store, encompass, secret_box, principal),
     ]
     return service_app("Harbour intake", runtime, routers, body_limits=INTAKE_BODY_LIMITS)
 

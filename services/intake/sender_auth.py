@@ -16,6 +16,7 @@ from services.intake.domain.signatures import (
     SignatureError,
     verify_signature,
 )
+from services.intake.secret_box import SecretBox, SecretUnreadable
 from services.intake.store import IntakeStore
 
 log = logging.getLogger("harbour.intake.senders")
@@ -33,13 +34,23 @@ def _unauthorized(reason: str) -> HTTPException:
     )
 
 
-async def authenticate_sender(store: IntakeStore, request: Request, body: bytes) -> Document:
+async def authenticate_sender(
+    store: IntakeStore, secret_box: SecretBox, request: Request, body: bytes
+) -> Document:
     """Return the sender whose secret signs this request, or answer 401."""
     sender_id = request.headers.get(SENDER_HEADER, "").strip()
     sender = None
     if _SENDER_ID.fullmatch(sender_id):
         sender = await store.senders.find_one({"_id": sender_id})
-    secret = sender["secret"].encode("utf-8") if sender else _UNKNOWN_SENDER_KEY
+    secret = _UNKNOWN_SENDER_KEY
+    if sender is not None:
+        try:
+            secret = secret_box.open(sender.get("secret_sealed", ""))
+        except SecretUnreadable:
+            # Sealed under a key this process lacks (HARBOUR_SECRETS_KEY changed without
+            # keeping the old key): refused like any bad signature; the operator must know.
+            log.error("sender secret cannot be opened", extra={"sender_id": sender_id})
+            sender = None
     try:
         verify_signature(
             secret,

@@ -16,7 +16,9 @@ from typing import Any
 import httpx
 
 from services.intake.domain.signatures import sign
+from services.intake.secret_box import SecretBox
 from tests.support.api import School, bearer, token, unique
+from tests.support.stack import ROOT
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 OAKFIELD_URN = "116789"
@@ -147,3 +149,8 @@ def with_child(notification: dict[str, Any], index: int = 0, **changes: Any) -> 
     children = [dict(child) for child in notification["children"]]
     children[index].update(changes)
     return {**notification, "children": children}
+
+
+def local_secret_box() -> SecretBox:
+    """The key the test stack's intake seals sender secrets with (`harbour dev-keys`)."""
+    return SecretBox([(ROOT / ".data" / "keys" / "secrets.key").read_bytes().strip()])

@@ -109,7 +109,10 @@ async def test_a_restart_between_approaching_and_breach_fires_nothing_twice(
 
 async def test_a_crash_never_makes_a_second_event(clients, stack, school: School, mongo):
     """SIGKILL may repeat a publish (same event id, harmless to consumers) but never decides
-    a phase twice: one event per phase in the deadline's outbox, one event id on the wire."""
+    a phase twice: one event per phase in the deadline's outbox, one event id on the wire.
+
+    A process killed while it held a deadline's lock delays that deadline's events until
+    the lock expires (30 s), so the wire is awaited, not sampled."""
     pupil = await school.add_pupil()
     async with Capture(stack.rabbit_url, PHASES) as wire:
         concern_ids = await _concerns_due_in(stack, school, pupil, [1 + i * 0.1 for i in range(30)])
@@ -117,7 +120,19 @@ async def test_a_crash_never_makes_a_second_event(clients, stack, school: School
         await asyncio.to_thread(stack["case"].kill)
         await asyncio.to_thread(stack["case"].start)
         deadlines = await _all_breached(clients, school, pupil, concern_ids)
-        await asyncio.sleep(2)
+        ids = {d["deadline_id"] for d in deadlines.values()}
+        await eventually(
+            lambda: asyncio.sleep(
+                0,
+                [
+                    set(_per_deadline(wire, phase, school))
+                    for phase in (DEADLINE_APPROACHING, DEADLINE_BREACHED)
+                ],
+            ),
+            lambda seen: all(found >= ids for found in seen),
+            timeout=45,
+        )
+        await asyncio.sleep(2)  # time for a duplicate to show, if one were coming
 
     for deadline in deadlines.values():
         stored = await mongo("case").deadlines.find_one({"_id": deadline["deadline_id"]})

@@ -2,7 +2,13 @@
 
 from datetime import datetime
 
-from tests.integration.encompass_world import Sender, Trust, sample_notification, with_child
+from tests.integration.encompass_world import (
+    Sender,
+    Trust,
+    local_secret_box,
+    sample_notification,
+    with_child,
+)
 from tests.support.api import bearer, eventually, token, unique
 from tests.support.effects import alerts_for, wait_for_fanout
 
@@ -190,7 +196,7 @@ async def test_candidates_of_another_trust_are_never_shown(clients, mongo):
         {
             "_id": hub.sender_id,
             "name": "West Mercia MASH",
-            "secret": hub.secret,
+            "secret_sealed": local_secret_box().seal(hub.secret),
             "trust_ids": sorted([severn.trust_id, malvern.trust_id]),
             "version": 1,
         }

@@ -3,6 +3,9 @@
 import time
 from datetime import datetime
 
+from cryptography.fernet import Fernet
+
+from services.intake.secret_box import SecretBox
 from tests.integration.encompass_world import Trust, sample_notification
 from tests.support.api import eventually
 from tests.support.effects import alerts_for, deadlines_for, entries_for, wait_for_fanout
@@ -215,3 +218,26 @@ async def test_an_amended_notification_updates_the_chronology_and_alert_but_not_
     assert len(alerts) == 1
     assert alerts[0]["content"]["police_action"] == update
     assert len(await deadlines_for(clients.case, trust.oakfield, ZOE, notification_id)) == 1
+
+
+async def test_the_shared_secret_is_stored_sealed_and_never_shown(clients, mongo):
+    trust = await Trust.create(clients.intake)
+    sender = trust.sender
+
+    stored = await mongo("intake").encompass_senders.find_one({"_id": sender.sender_id})
+    assert sender.secret not in repr(stored)
+    assert stored["secret_sealed"]
+    shown = await clients.intake.get(
+        f"/v1/encompass/senders/{sender.sender_id}", headers=trust.admin
+    )
+    assert shown.status_code == 200 and sender.secret not in shown.text
+    assert "secret" not in " ".join(shown.json())
+
+    # A secret sealed under a key intake does not hold is refused like a wrong signature.
+    await mongo("intake").encompass_senders.update_one(
+        {"_id": sender.sender_id},
+        {"$set": {"secret_sealed": SecretBox([Fernet.generate_key()]).seal(sender.secret)}},
+    )
+    response = await sender.notify(sample_notification("notification_single_child.json"))
+    assert response.status_code == 401
+    await _no_records_from(mongo, sender.sender_id)
