@@ -89,7 +89,7 @@ async def post_at_rate(
 
 
 def effect_ids(event_id: str) -> dict[str, str]:
-    """Each effect's `_id` is derived from the concern's event id (DESIGN.md §4)."""
+    """Each effect's `_id` is derived from the concern's event id (idempotent consumers)."""
     return {"alert": event_id, "chronology": event_id, "deadline": f"dsl-triage:{event_id}"}
 
 

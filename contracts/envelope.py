@@ -1,4 +1,4 @@
-"""The one envelope every integration event travels in (DESIGN.md §3)."""
+"""The one envelope every integration event travels in."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Subscribing handlers to queues with the acknowledgement rules of DESIGN.md §4.
+"""Subscribing handlers to queues, with these acknowledgement rules:
 
 - a message that can never be handled (not an envelope, unknown type, invalid payload)
   is rejected at once and dead-lettered;

@@ -1,5 +1,5 @@
 """Writing a document's state and the events it causes in one write, with optimistic
-concurrency (a `version` field), as DESIGN.md §5 asks."""
+concurrency (a `version` field) where no lock is held."""
 
 from __future__ import annotations
 
