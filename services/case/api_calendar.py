@@ -9,7 +9,7 @@ from services.case.domain.calendar import SchoolCalendar
 from services.case.store import CaseStore
 from services.case.tracker import DeadlineTracker
 from services.common.auth import SAFEGUARDING_READERS, Principal
-from services.common.web import not_found, school_not_known
+from services.common.web import school_for
 
 SchoolId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 CALENDAR_EDITORS = frozenset({Role.ADMIN, Role.HEADTEACHER})
@@ -19,20 +19,12 @@ def router(store: CaseStore, tracker: DeadlineTracker, principal_dep: Any) -> AP
     api = APIRouter(prefix="/v1/schools", tags=["calendar"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    async def school_for(principal: Principal, school_id: str, roles: frozenset[Role]) -> Any:
-        school = await store.schools.find_one({"_id": school_id})
-        if school is None:
-            raise school_not_known(principal, school_id)
-        if not principal.may_act_at(school_id, school["trust_id"], roles):
-            raise not_found("school")
-        return school
-
     @api.put("/{school_id}/calendar")
     async def put_calendar(
         school_id: SchoolId, calendar: SchoolCalendar, principal: CurrentUser
     ) -> dict[str, Any]:
         """Replace the school's calendar; open deadlines are recomputed from it."""
-        school = await school_for(principal, school_id, CALENDAR_EDITORS)
+        school = await school_for(store.schools, principal, school_id, CALENDAR_EDITORS)
         recomputed = await tracker.save_calendar(
             school_id, school["trust_id"], calendar, principal.user_id
         )
@@ -40,7 +32,9 @@ def router(store: CaseStore, tracker: DeadlineTracker, principal_dep: Any) -> AP
 
     @api.get("/{school_id}/calendar")
     async def get_calendar(school_id: SchoolId, principal: CurrentUser) -> dict[str, Any]:
-        await school_for(principal, school_id, CALENDAR_EDITORS | SAFEGUARDING_READERS)
+        await school_for(
+            store.schools, principal, school_id, CALENDAR_EDITORS | SAFEGUARDING_READERS
+        )
         return (await store.calendar_of(school_id)).model_dump(mode="json")
 
     return api

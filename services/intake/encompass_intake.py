@@ -263,15 +263,12 @@ class EncompassIntake:
         if doc["state"] == "matched":
             amended = {**doc, **changes}
             events.append(
-                make_envelope(
+                self._record_event(
                     ENCOMPASS_AMENDED,
                     records.amended_payload(amended),
-                    trust_id=doc["trust_id"],
-                    school_id=doc["school_id"],
-                    subject=Subject(kind="child", id=doc["pupil_id"]),
-                    actor=actor,
-                    correlation_id=doc["incident_id"],
-                    event_id=records.event_id(doc["_id"], f"revision-{changes['revision']}"),
+                    amended,
+                    actor,
+                    step=f"revision-{changes['revision']}",
                 )
             )
         elif match is not None:
@@ -282,17 +279,27 @@ class EncompassIntake:
         update = merge_updates({"$set": changes, "$inc": {"version": 1}}, push_events(events))
         return update, bool(events)
 
+    @classmethod
+    def _notified(cls, record: Document, actor: Actor) -> Envelope[BaseModel]:
+        return cls._record_event(
+            ENCOMPASS_NOTIFIED, records.notified_payload(record), record, actor, step="notified"
+        )
+
     @staticmethod
-    def _notified(record: Document, actor: Actor) -> Envelope[BaseModel]:
+    def _record_event(
+        event_type: str, payload: BaseModel, record: Document, actor: Actor, *, step: str
+    ) -> Envelope[BaseModel]:
+        """An event about a matched child's record; its id is derived from the record and
+        the step, so a retried write publishes the same event."""
         return make_envelope(
-            ENCOMPASS_NOTIFIED,
-            records.notified_payload(record),
+            event_type,
+            payload,
             trust_id=record["trust_id"],
             school_id=record["school_id"],
             subject=Subject(kind="child", id=record["pupil_id"]),
             actor=actor,
             correlation_id=record["incident_id"],
-            event_id=records.event_id(record["_id"], "notified"),
+            event_id=records.event_id(record["_id"], step),
         )
 
     async def _records(self, ids: Sequence[str]) -> dict[str, Document]:

@@ -30,7 +30,7 @@ from services.common.retries import gather_limited, retry_busy
 from services.common.store import Document
 from services.intake.domain.encompass import uk_today
 from services.intake.domain.pupil_records import PupilPlan, left_event_id, plan_pupil
-from services.intake.domain.roster import RejectedRow, RosterPupil, parse_roster
+from services.intake.domain.roster import ROSTER_COLUMNS, RejectedRow, RosterPupil, parse_roster
 from services.intake.domain.schools import pupil_key
 from services.intake.store import IntakeStore, insert_new
 
@@ -40,16 +40,9 @@ INSERT_CHUNK = 500
 # Updates hold their documents' locks while they are written: keep each group short
 # (FerretDB rewrites a document in time proportional to the collection's size).
 UPDATE_CHUNK = 20
+# The roster's own columns, plus what the matcher and the leaver check keep per pupil.
 _STORED_FIELDS = (
-    "pupil_id",
-    "upn",
-    "forename",
-    "surname",
-    "preferred_forename",
-    "date_of_birth",
-    "postcode",
-    "on_roll_from",
-    "on_roll_to",
+    *ROSTER_COLUMNS,
     "surname_key",
     "forename_keys",
     "left_notified",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.vocabulary import Role
+from services.common import web
 from services.common.auth import SAFEGUARDING_READERS, Principal
 from services.common.store import Document
-from services.common.web import not_found, school_not_known
 from services.notification.rotas import RotaBook
 from services.notification.store import NotificationStore
 
@@ -36,9 +36,4 @@ async def school_for(
     store: NotificationStore, principal: Principal, school_id: str, roles: frozenset[Role]
 ) -> Document:
     """The school (as notification knows it) if the caller holds `roles` there; else 404."""
-    school = await store.schools.find_one({"_id": school_id})
-    if school is None:
-        raise school_not_known(principal, school_id)
-    if not principal.may_act_at(school_id, school["trust_id"], roles):
-        raise not_found("school")
-    return school
+    return await web.school_for(store.schools, principal, school_id, roles)

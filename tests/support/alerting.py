@@ -19,9 +19,10 @@ from typing import Any
 import httpx
 
 from contracts.case_v1 import DeadlineChanged
-from contracts.envelope import Actor, Envelope, Subject, utc_now
-from contracts.intake_v1 import ENCOMPASS_NOTIFIED, EncompassNotified, NotifiedChild
+from contracts.envelope import Envelope, Subject, utc_now
+from contracts.intake_v1 import NotifiedChild
 from services.common.events import SYSTEM, make_envelope
+from tests.support import events
 from tests.support.api import School, bearer, eventually, token, unique
 from tests.support.broker import publish_raw
 from tests.support.fake_gateway import FakeGateway, ReceivedRequest
@@ -257,32 +258,15 @@ def reached_in_person(env: Alerting, alert_id: str, people: list[Person]) -> boo
 
 
 def encompass_notified(school: School, pupil: str, child: NotifiedChild) -> Envelope[Any]:
-    now = utc_now()
-    payload = EncompassNotified(
-        notification_id=unique("notification"),
-        incident_id=unique("incident"),
-        revision=1,
-        pupil_id=pupil,
-        matched_by="upn",
-        sender_id="west-mercia",
-        police_reference=unique("22/"),
-        force="West Mercia Police",
-        incident_at=now,
-        notified_at=now,
-        received_at=now,
+    return events.encompass_notified(
+        school,
+        pupil,
+        received_at=utc_now(),
+        child=child,
         location="Flat 3, Orchard Court",
         circumstances="Shouting heard by neighbours; the child was present upstairs.",
         police_action="Words of advice given to both adults.",
         other_information="Older sibling stayed with a grandparent overnight.",
-        child=child,
-    )
-    return make_envelope(
-        ENCOMPASS_NOTIFIED,
-        payload,
-        trust_id=school.trust_id,
-        school_id=school.school_id,
-        subject=Subject(kind="child", id=pupil),
-        actor=Actor(kind="sender", id="west-mercia"),
     )
 
 

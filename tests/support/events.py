@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from contracts.envelope import Actor, Envelope, Subject, utc_now
 from contracts.intake_v1 import (
@@ -50,8 +51,22 @@ def concern_raised(
 
 
 def encompass_notified(
-    school: School, pupil: str, *, received_at: datetime, incident_at: datetime | None = None
+    school: School,
+    pupil: str,
+    *,
+    received_at: datetime,
+    incident_at: datetime | None = None,
+    **content: Any,
 ) -> Envelope[EncompassNotified]:
+    """`content` replaces any of the notification's free text or its child."""
+    fields: dict[str, Any] = {
+        "location": "home address",
+        "circumstances": "Verbal argument between adults; child present upstairs.",
+        "police_action": "Words of advice.",
+        "child": NotifiedChild(
+            forename="Amelia", surname="Hart", date_of_birth=date(2016, 4, 12), present=True
+        ),
+    } | content
     payload = EncompassNotified(
         notification_id=unique("notification"),
         incident_id=unique("incident"),
@@ -64,12 +79,7 @@ def encompass_notified(
         incident_at=incident_at or received_at,
         notified_at=received_at,
         received_at=received_at,
-        location="home address",
-        circumstances="Verbal argument between adults; child present upstairs.",
-        police_action="Words of advice.",
-        child=NotifiedChild(
-            forename="Amelia", surname="Hart", date_of_birth=date(2016, 4, 12), present=True
-        ),
+        **fields,
     )
     return make_envelope(  # type: ignore[return-value]
         ENCOMPASS_NOTIFIED,

@@ -22,47 +22,64 @@ def concern_priority(concern: ConcernRaised) -> Priority:
     return Priority.NORMAL
 
 
-def alert_for_concern(event: Envelope[ConcernRaised], created_at: datetime) -> dict[str, Any]:
-    """The alert document; its id is the event's id, so a redelivery cannot make a second."""
-    concern = event.payload
+def _alert(
+    event: Envelope[Any],
+    *,
+    pupil_id: str | None,
+    source_id: str,
+    source_type: str,
+    priority: Priority,
+    received_at: datetime,
+    created_at: datetime,
+    next_step_at: datetime | None,
+) -> dict[str, Any]:
+    """What every alert holds; its id is the event's id, so a redelivery cannot make a
+    second one."""
     return {
         "_id": event.event_id,
         "trust_id": event.trust_id,
         "school_id": event.school_id,
-        "pupil_id": concern.pupil_id,
-        "source_id": concern.concern_id,
-        "source_type": "concern",
+        "pupil_id": pupil_id,
+        "source_id": source_id,
+        "source_type": source_type,
         "source_event_id": event.event_id,
-        "priority": concern_priority(concern).value,
-        "received_at": concern.received_at,
+        "priority": priority.value,
+        "received_at": received_at,
         "created_at": created_at,
         "acknowledged_at": None,
         "acknowledged_by": None,
-        **escalation_fields(created_at),
+        **escalation_fields(next_step_at),
     }
+
+
+def alert_for_concern(event: Envelope[ConcernRaised], created_at: datetime) -> dict[str, Any]:
+    concern = event.payload
+    return _alert(
+        event,
+        pupil_id=concern.pupil_id,
+        source_id=concern.concern_id,
+        source_type="concern",
+        priority=concern_priority(concern),
+        received_at=concern.received_at,
+        created_at=created_at,
+        next_step_at=created_at,
+    )
 
 
 def alert_for_encompass(event: Envelope[EncompassNotified], created_at: datetime) -> dict[str, Any]:
     """A police notification for the Key Adults. Its content is kept for the in-app view
     only; e-mails and texts never carry it."""
     notice = event.payload
-    return {
-        "_id": event.event_id,
-        "trust_id": event.trust_id,
-        "school_id": event.school_id,
-        "pupil_id": notice.pupil_id,
-        "source_id": notice.notification_id,
-        "source_type": "encompass",
-        "source_event_id": event.event_id,
-        "priority": Priority.ENCOMPASS.value,
-        "received_at": notice.received_at,
-        "created_at": created_at,
-        "acknowledged_at": None,
-        "acknowledged_by": None,
-        "revision": notice.revision,
-        "content": notice.model_dump(mode="json"),
-        **escalation_fields(created_at),
-    }
+    return _alert(
+        event,
+        pupil_id=notice.pupil_id,
+        source_id=notice.notification_id,
+        source_type="encompass",
+        priority=Priority.ENCOMPASS,
+        received_at=notice.received_at,
+        created_at=created_at,
+        next_step_at=created_at,
+    ) | {"revision": notice.revision, "content": notice.model_dump(mode="json")}
 
 
 def alert_for_deadline(
@@ -72,22 +89,16 @@ def alert_for_deadline(
     (none was raised, or it was acknowledged but the deadline is still open): an alert of
     its own. Its first steps come from the deadline event, so no timer until then."""
     deadline = event.payload
-    return {
-        "_id": event.event_id,
-        "trust_id": event.trust_id,
-        "school_id": event.school_id,
-        "pupil_id": deadline.pupil_id,
-        "source_id": deadline.deadline_id,
-        "source_type": "deadline",
-        "source_event_id": deadline.source_event_id,
-        "rule": deadline.rule,
-        "priority": priority.value,
-        "received_at": event.occurred_at,
-        "created_at": created_at,
-        "acknowledged_at": None,
-        "acknowledged_by": None,
-        **escalation_fields(None),
-    }
+    return _alert(
+        event,
+        pupil_id=deadline.pupil_id,
+        source_id=deadline.deadline_id,
+        source_type="deadline",
+        priority=priority,
+        received_at=event.occurred_at,
+        created_at=created_at,
+        next_step_at=None,
+    ) | {"source_event_id": deadline.source_event_id, "rule": deadline.rule}
 
 
 def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:
