@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -13,15 +14,18 @@ DEADLINE_APPROACHING = "case.deadline.approaching.v1"
 DEADLINE_BREACHED = "case.deadline.breached.v1"
 DEADLINE_MET = "case.deadline.met.v1"
 
-Rule = Literal[
-    "encompass-before-school",
-    "dsl-triage",
-    "file-transfer",
-    "lado-referral",
-    "fgm-police-report",
-    "social-care-feedback",
-    "suspension-confirmation",
-]
+
+class DeadlineRule(StrEnum):
+    """The statutory time limits the clock in case tracks (rules in
+    services/case/domain/deadline_rules.py)."""
+
+    ENCOMPASS_BEFORE_SCHOOL = "encompass-before-school"
+    DSL_TRIAGE = "dsl-triage"
+    FILE_TRANSFER = "file-transfer"
+    LADO_REFERRAL = "lado-referral"
+    FGM_POLICE_REPORT = "fgm-police-report"
+    SOCIAL_CARE_FEEDBACK = "social-care-feedback"
+    SUSPENSION_CONFIRMATION = "suspension-confirmation"
 
 
 class DeadlineChanged(BaseModel):
@@ -31,7 +35,7 @@ class DeadlineChanged(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     deadline_id: str
-    rule: Rule
+    rule: DeadlineRule
     pupil_id: str | None = None
     source_id: str
     source_event_id: str

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 SCHEMA_VERSION = "1.0"
 
 ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
+
+
+class AlertSource(StrEnum):
+    """What raised an alert."""
+
+    CONCERN = "concern"  # intake.concern.raised.v1
+    ENCOMPASS = "encompass"  # a police notification (intake.encompass.notified.v1)
+    DEADLINE = "deadline"  # a deadline approaching or breached with no open alert to climb
 
 
 class AlertAcknowledged(BaseModel):
@@ -16,7 +26,7 @@ class AlertAcknowledged(BaseModel):
 
     alert_id: str
     source_id: str
-    source_type: str
+    source_type: AlertSource
     source_event_id: str
     pupil_id: str | None = None
     acknowledged_by: str

@@ -4,9 +4,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
+from contracts.case_v1 import DeadlineRule
 from contracts.envelope import utc_now
 from services.case.domain.cases import case_key
-from services.case.domain.deadline_rules import Rule
 from services.case.domain.deadlines import deadline_view
 from services.case.domain.triage import TriageDecision, triage_id
 from services.case.store import CaseStore
@@ -70,7 +70,7 @@ def router(store: CaseStore, tracker: DeadlineTracker, principal_dep: Any) -> AP
             raise HTTPException(status.HTTP_409_CONFLICT, "this concern has already been triaged")
         outcomes = await tracker.meet(
             school_id=school_id,
-            rule=Rule.DSL_TRIAGE,
+            rule=DeadlineRule.DSL_TRIAGE,
             source_id=concern_id,
             met_by=record["_id"],
             met_at=now,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import intake_v1, notification_v1
+from contracts.case_v1 import DeadlineRule
 from contracts.envelope import Envelope, utc_now
 from services.case.domain.cases import case_key, touch_case
-from services.case.domain.deadline_rules import Rule
 from services.case.domain.deadlines import new_deadline
 from services.case.store import CaseStore
 from services.case.tracker import DeadlineTracker
@@ -34,7 +34,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
         concern = event.payload
         await open_case(event, concern.pupil_id, concern.concern_id)
         deadline = new_deadline(
-            Rule.DSL_TRIAGE,
+            DeadlineRule.DSL_TRIAGE,
             event,
             subject_id=concern.pupil_id,
             source_id=concern.concern_id,
@@ -50,7 +50,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
         notice = event.payload
         await open_case(event, notice.pupil_id, notice.notification_id)
         deadline = new_deadline(
-            Rule.ENCOMPASS_BEFORE_SCHOOL,
+            DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
             event,
             subject_id=notice.pupil_id,
             source_id=notice.notification_id,
@@ -64,7 +64,7 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
     async def pupil_left(event: Envelope[intake_v1.PupilLeft]) -> None:
         left = event.payload
         deadline = new_deadline(
-            Rule.FILE_TRANSFER,
+            DeadlineRule.FILE_TRANSFER,
             event,
             subject_id=left.pupil_id,
             source_id=f"{left.pupil_id}@{left.last_day_on_roll.isoformat()}",
@@ -77,11 +77,11 @@ def register(runtime: ServiceRuntime, store: CaseStore, tracker: DeadlineTracker
 
     async def alert_acknowledged(event: Envelope[notification_v1.AlertAcknowledged]) -> None:
         ack = event.payload
-        if ack.source_type != "encompass":
+        if ack.source_type != notification_v1.AlertSource.ENCOMPASS:
             return  # a concern's triage deadline is met by a triage decision, not an ack
         await tracker.meet(
             school_id=event.school_id,
-            rule=Rule.ENCOMPASS_BEFORE_SCHOOL,
+            rule=DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
             source_id=ack.source_id,
             met_by=event.event_id,
             met_at=ack.acknowledged_at,

@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from contracts import case_v1
-from contracts.case_v1 import phase_event_id
+from contracts.case_v1 import DeadlineRule, phase_event_id
 from contracts.envelope import Envelope, Subject, utc_now
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import Rule
 from services.case.domain.deadlines import (
     early_meet_key,
     phase_payload,
@@ -106,7 +105,7 @@ class DeadlineTracker:
             elif not deadline["approaching_sent"] and deadline["approaching_at"] <= now:
                 events = await self._fire_approaching(deadline, now)
         if events:
-            await self._relay.notify(self._store.deadlines, deadline_id)
+            self._relay.enqueue(self._store.deadlines, deadline_id)
             deadline = await self._store.deadlines.find_one({"_id": deadline_id})
         await self._reschedule(deadline)
         return len(events)
@@ -145,7 +144,7 @@ class DeadlineTracker:
     # -- meeting a deadline --------------------------------------------------------------
 
     async def meet(
-        self, *, school_id: str, rule: Rule, source_id: str, met_by: str, met_at: datetime
+        self, *, school_id: str, rule: DeadlineRule, source_id: str, met_by: str, met_at: datetime
     ) -> list[str]:
         """Mark the deadlines of `rule` for `source_id` met. If they have not been created yet
         (their event is still on its way to case), remember the meeting so that they are
@@ -165,13 +164,15 @@ class DeadlineTracker:
         return await self._meet_matching(school_id, rule, source_id, met_by, met_at)
 
     async def apply_early_meet(self, deadline: Document) -> None:
-        key = early_meet_key(deadline["school_id"], Rule(deadline["rule"]), deadline["source_id"])
+        key = early_meet_key(
+            deadline["school_id"], DeadlineRule(deadline["rule"]), deadline["source_id"]
+        )
         early = await self._store.early_meets.find_one({"_id": key})
         if early is not None:
             await self._meet_existing(deadline["_id"], early["met_by"], early["met_at"])
 
     async def _meet_matching(
-        self, school_id: str, rule: Rule, source_id: str, met_by: str, met_at: datetime
+        self, school_id: str, rule: DeadlineRule, source_id: str, met_by: str, met_at: datetime
     ) -> list[str]:
         query = {"school_id": school_id, "rule": rule.value, "source_id": source_id}
         ids = [d["_id"] async for d in self._store.deadlines.find(query, projection={"_id": 1})]
@@ -198,7 +199,7 @@ class DeadlineTracker:
         )
         await self._store.deadlines.update_one({"_id": deadline_id}, update)
         await self._store.deadline_timers.clear(deadline_id)
-        await self._relay.notify(self._store.deadlines, deadline_id)
+        self._relay.enqueue(self._store.deadlines, deadline_id)
         return "met"
 
     # -- calendar changes ----------------------------------------------------------------
@@ -217,7 +218,7 @@ class DeadlineTracker:
 
     async def _recompute(self, deadline: Document, calendar: SchoolCalendar) -> int:
         due, approaching, unresolved = schedule(
-            Rule(deadline["rule"]),
+            DeadlineRule(deadline["rule"]),
             trigger_of(deadline),
             calendar,
             deadline.get("immediate_danger", False),

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import DATE_TRIGGERED_RULES, NoDueTime, Rule, compute_due
+from services.case.domain.deadline_rules import DATE_TRIGGERED_RULES, NoDueTime, compute_due
 from services.cli.errors import CliError
 
 
@@ -25,7 +26,7 @@ def register(commands: Any) -> None:
         help="print when a statutory deadline falls due",
         description="Print the due time of RULE triggered at WHEN, in the calendar's zone.",
     )
-    parser.add_argument("rule", metavar="RULE", help=", ".join(r.value for r in Rule))
+    parser.add_argument("rule", metavar="RULE", help=", ".join(r.value for r in DeadlineRule))
     parser.add_argument(
         "--at",
         required=True,
@@ -51,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rule(value: str) -> Rule:
+def _rule(value: str) -> DeadlineRule:
     try:
-        return Rule(value)
+        return DeadlineRule(value)
     except ValueError:
-        known = ", ".join(r.value for r in Rule)
+        known = ", ".join(r.value for r in DeadlineRule)
         raise CliError(f"unknown rule {value!r} (known: {known})") from None
 
 
@@ -75,7 +76,7 @@ def _calendar(path: Path) -> SchoolCalendar:
         raise CliError(f"invalid calendar {path}: {message}") from None
 
 
-def _trigger(rule: Rule, value: str) -> datetime | date:
+def _trigger(rule: DeadlineRule, value: str) -> datetime | date:
     if rule in DATE_TRIGGERED_RULES:
         try:
             return date.fromisoformat(value)

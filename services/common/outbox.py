@@ -80,7 +80,7 @@ async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
 class OutboxRelay:
     """Publishes the pending events of the watched collections.
 
-    A writer calls `notify(collection, doc_id)` after its write and this process's relay
+    A writer calls `enqueue(collection, doc_id)` after its write and this process's relay
     publishes at once; a failed publish or store error keeps the document queued, with
     back-off. Work is never found by scanning on the hot path (FerretDB 1.x scans for
     anything but an `_id` lookup); only the sweep scans: at start (a process that died
@@ -122,16 +122,10 @@ class OutboxRelay:
             if write_once:
                 self._write_once.add(collection.name)
 
-    @property
-    def collections(self) -> list[AsyncCollection[Document]]:
-        return list(self._collections.values())
-
-    async def notify(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
-        """After a write that added events to a document (outside its lock)."""
+    def enqueue(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
+        """Publish this document's pending events now: called after a write that added
+        events to it (outside its lock)."""
         self._pending[(collection.name, doc_id)] = 0.0
-        self._wake.set()
-
-    def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.vocabulary import Role
 from services.common.auth import AuthError, Principal, TokenVerifier
+from services.common.errors import Busy, Conflict, Forbidden, Invalid, NotFound, UseCaseError
 from services.common.store import Document
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
@@ -83,7 +84,31 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
+_STATUS_OF: dict[type[UseCaseError], int] = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Forbidden: status.HTTP_403_FORBIDDEN,
+    Conflict: status.HTTP_409_CONFLICT,
+    Busy: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
+
+
+def error_response(exc: UseCaseError) -> JSONResponse:
+    """A use case's refusal as the HTTP answer (the same shapes as FastAPI's own errors)."""
+    if isinstance(exc, Invalid):
+        return JSONResponse(
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            content={"detail": unprocessable(exc.field, exc.message).detail},
+        )
+    code = next(code for kind, code in _STATUS_OF.items() if isinstance(exc, kind))
+    headers = {"Retry-After": "1"} if isinstance(exc, Busy) else None
+    return JSONResponse(status_code=code, content={"detail": str(exc)}, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UseCaseError)
+    async def refused(_: Request, exc: UseCaseError) -> JSONResponse:
+        return error_response(exc)
+
     @app.exception_handler(RequestValidationError)
     async def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Name each field; never echo the submitted value (it may be a child's details).

@@ -6,19 +6,17 @@ Roster uploads, Encompass senders and notifications have their own routers
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Response, status
-from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import Actor, Subject, utc_now
 from contracts.intake_v1 import PUPIL_RECORDED, SCHOOL_RECORDED, PupilRecorded, SchoolRecorded
 from contracts.vocabulary import Role
-from services.common.auth import SCHOOL_ROLES, Principal
+from services.common.auth import Principal
 from services.common.documents import put_state
 from services.common.events import make_envelope
 from services.common.locks import DocumentLocks
-from services.common.outbox import OutboxRelay, with_outbox
+from services.common.outbox import OutboxRelay
 from services.common.store import Document
 from services.common.web import not_found, unprocessable
-from services.intake.domain.concerns import ConcernSubmission, concern_id_for, concern_raised
 from services.intake.domain.pupil_records import lookup_keys
 from services.intake.domain.schools import PupilDetails, SchoolDetails, pupil_key
 from services.intake.store import IntakeStore
@@ -75,7 +73,7 @@ def router(
             store.schools, school_id, state, events, meta={"updated_at": utc_now()}, locks=locks
         )
         if changed:
-            await relay.notify(store.schools, school_id)
+            relay.enqueue(store.schools, school_id)
         response.status_code = status.HTTP_201_CREATED if existing is None else status.HTTP_200_OK
         return {"school_id": school_id, **state}
 
@@ -117,77 +115,9 @@ def router(
             store.pupils, key, state, events, meta={"updated_at": utc_now()}, locks=locks
         )
         if changed:
-            await relay.notify(store.pupils, key)
+            relay.enqueue(store.pupils, key)
         response.status_code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         hidden = {"trust_id", "surname_key", "forename_keys"}
         return {"pupil_id": pupil_id, **{k: v for k, v in state.items() if k not in hidden}}
-
-    @api.post("/concerns", status_code=status.HTTP_202_ACCEPTED, tags=["concerns"])
-    async def raise_concern(
-        submission: ConcernSubmission,
-        principal: CurrentUser,
-        idempotency_key: IdempotencyKey,
-    ) -> dict[str, Any]:
-        school = await school_for(principal, submission.school_id, SCHOOL_ROLES)
-        pupil = await store.pupils.find_one(
-            {"_id": pupil_key(submission.school_id, submission.pupil_id)}, projection={"_id": 1}
-        )
-        if pupil is None:
-            raise unprocessable("pupil_id", "no pupil with this id at this school")
-        concern_id = concern_id_for(submission.school_id, principal.user_id, idempotency_key)
-        fingerprint = submission.fingerprint()
-        received_at = utc_now()
-        event = concern_raised(
-            submission,
-            concern_id=concern_id,
-            trust_id=school["trust_id"],
-            reporter=principal,
-            received_at=received_at,
-        )
-        document = with_outbox(
-            {
-                "_id": concern_id,
-                "trust_id": school["trust_id"],
-                "school_id": submission.school_id,
-                "pupil_id": submission.pupil_id,
-                "reported_by": principal.user_id,
-                "received_at": received_at,
-                "fingerprint": fingerprint,
-                "concern": submission.model_dump(mode="json"),
-            },
-            [event],
-        )
-        try:
-            await store.concerns.insert_one(document)
-        except DuplicateKeyError:
-            existing = await store.concerns.find_one(
-                {"_id": concern_id}, projection={"fingerprint": 1, "received_at": 1}
-            )
-            if existing is None or existing["fingerprint"] != fingerprint:
-                raise HTTPException(
-                    status.HTTP_409_CONFLICT,
-                    "this Idempotency-Key was already used for a different concern",
-                ) from None
-            received_at = existing["received_at"]
-        else:
-            await relay.notify(store.concerns, concern_id)
-        return {"concern_id": concern_id, "status": "received", "received_at": received_at}
-
-    @api.get("/concerns/{concern_id}", tags=["concerns"])
-    async def concern_receipt(concern_id: str, principal: CurrentUser) -> dict[str, Any]:
-        """The reporter's receipt: that it arrived and when, never the file itself."""
-        receipt = await store.concerns.find_one({"_id": concern_id})
-        if (
-            receipt is None
-            or receipt["reported_by"] != principal.user_id
-            or receipt["school_id"] != principal.school_id
-        ):
-            raise not_found("concern")
-        return {
-            "concern_id": concern_id,
-            "status": "received",
-            "received_at": receipt["received_at"],
-            "pupil_id": receipt["pupil_id"],
-        }
 
     return api

@@ -99,7 +99,7 @@ class EncompassIntake:
         self._locks = locks
 
     async def _notify(self, notification_id: str) -> None:
-        await retry_busy(lambda: self._relay.notify(self._store.notifications, notification_id))
+        self._relay.enqueue(self._store.notifications, notification_id)
 
     def _lock(self, notification_id: str) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(lock_key(self._store.notifications, notification_id))

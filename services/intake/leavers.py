@@ -60,7 +60,7 @@ async def _publish_departure(
             push_events([event]),
         )
         await retry_busy(lambda: store.pupils.update_one({"_id": doc_id}, update))
-    await retry_busy(lambda: relay.notify(store.pupils, doc_id))
+    relay.enqueue(store.pupils, doc_id)
     return True
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.common.app import principal_dependency, serve, service_app
+from services.common.clock import SystemClock
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
-from services.intake import api, api_encompass, api_roster, api_senders
+from services.common.unit_of_work import DocumentWriter
+from services.intake import api, api_concerns, api_encompass, api_roster, api_senders
 from services.intake.body_limits import INTAKE_BODY_LIMITS
 from services.intake.encompass_intake import EncompassIntake
 from services.intake.leavers import departures_loop
+from services.intake.ports import IntakePorts
 from services.intake.roster_import import RosterImporter
 from services.intake.secret_box import SecretBox
 from services.intake.settings import IntakeSettings
@@ -28,12 +31,14 @@ def build_app(settings: IntakeSettings) -> FastAPI:
         "departures",
         departures_loop(store, runtime.relay, runtime.locks, settings.leaver_check_seconds),
     )
+    ports = IntakePorts(store, DocumentWriter(runtime.locks, runtime.relay), SystemClock())
     principal = principal_dependency(settings)
     importer = RosterImporter(store, runtime.relay, runtime.locks)
     encompass = EncompassIntake(store, runtime.relay, runtime.locks)
     secret_box = SecretBox(settings.secrets_keys())
     routers = [
         api.router(store, runtime.relay, runtime.locks, principal),
+        api_concerns.router(ports, principal),
         api_roster.router(store, importer, principal),
         api_senders.router(store, runtime.locks, secret_box, principal),
         api_encompass.router(store, encompass, secret_box, principal),

@@ -215,12 +215,8 @@ class RosterImporter:
         await self._notify(written)
 
     async def _notify(self, doc_ids: Sequence[str]) -> None:
-        await gather_limited(
-            [
-                retry_busy(lambda doc_id=doc_id: self._relay.notify(self._store.pupils, doc_id))
-                for doc_id in doc_ids
-            ]
-        )
+        for doc_id in doc_ids:
+            self._relay.enqueue(self._store.pupils, doc_id)
 
     @staticmethod
     def _events(plan: PupilPlan, school: Document, actor: Actor) -> list[Envelope[BaseModel]]:

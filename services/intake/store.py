@@ -3,6 +3,8 @@ Operation Encompass senders and the police notifications, one document per child
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -10,6 +12,8 @@ from pymongo.errors import BulkWriteError
 
 from services.common.outbox import ensure_outbox_index
 from services.common.store import Document
+from services.intake.domain.concerns import ConcernSubmission
+from services.intake.domain.schools import pupil_key
 
 
 class IntakeStore:
@@ -60,6 +64,36 @@ class IntakeStore:
 
     async def school(self, school_id: str) -> Document | None:
         return await self.schools.find_one({"_id": school_id})
+
+    async def has_pupil(self, school_id: str, pupil_id: str) -> bool:
+        found = await self.pupils.find_one(
+            {"_id": pupil_key(school_id, pupil_id)}, projection={"_id": 1}
+        )
+        return found is not None
+
+    async def concern(self, concern_id: str) -> Document | None:
+        return await self.concerns.find_one({"_id": concern_id}, projection={"outbox": 0})
+
+    @staticmethod
+    def concern_document(
+        concern_id: str,
+        trust_id: str,
+        submission: ConcernSubmission,
+        reported_by: str,
+        received_at: datetime,
+    ) -> Document:
+        """A concern as stored: the submission whole, and its fingerprint, which tells a
+        retry of the same submission from a different one under the same key."""
+        return {
+            "_id": concern_id,
+            "trust_id": trust_id,
+            "school_id": submission.school_id,
+            "pupil_id": submission.pupil_id,
+            "reported_by": reported_by,
+            "received_at": received_at,
+            "fingerprint": submission.fingerprint(),
+            "concern": submission.model_dump(mode="json"),
+        }
 
 
 async def insert_new(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:

@@ -53,7 +53,7 @@ class Acknowledger:
                 {"_id": alert_id}, merge_updates({"$set": fields}, push_events([event]))
             )
             await self._store.alert_timers.clear(alert_id)
-        await self._relay.notify(self._store.alerts, alert_id)
+        self._relay.enqueue(self._store.alerts, alert_id)
         log.info("alert acknowledged", extra={"alert_id": alert_id, "user_id": user_id})
         return {**alert, **fields}
 

@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import NoDueTime, Rule, compute_approaching, compute_due
+from services.case.domain.deadline_rules import NoDueTime, compute_approaching, compute_due
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
-DATETIME_RULES = [rule for rule in Rule if rule is not Rule.FILE_TRANSFER]
+DATETIME_RULES = [rule for rule in DeadlineRule if rule is not DeadlineRule.FILE_TRANSFER]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def at(iso: str) -> datetime:
 
 
 def test_the_rules_and_their_names():
-    assert [rule.value for rule in Rule] == [
+    assert [rule.value for rule in DeadlineRule] == [
         "encompass-before-school",
         "dsl-triage",
         "file-transfer",
@@ -41,7 +42,7 @@ def test_a_rule_can_be_given_by_its_name(sample):
 
 
 def test_an_unknown_rule_is_a_value_error(sample):
-    with pytest.raises(ValueError, match="'fire-drill' is not a valid Rule"):
+    with pytest.raises(ValueError, match="'fire-drill' is not a valid DeadlineRule"):
         compute_due("fire-drill", at("2026-03-11T10:00:00+00:00"), sample)  # type: ignore[arg-type]
 
 
@@ -60,12 +61,12 @@ def test_a_date_is_not_a_trigger_moment(sample, rule):
 @pytest.mark.parametrize("trigger", ["2026-03-11", None, 20260311])
 def test_file_transfer_needs_a_date(sample, trigger):
     with pytest.raises(ValueError, match=r"^file-transfer: trigger must be a date"):
-        compute_due(Rule.FILE_TRANSFER, trigger, sample)
+        compute_due(DeadlineRule.FILE_TRANSFER, trigger, sample)
 
 
 def test_file_transfer_rejects_a_naive_datetime(sample):
     with pytest.raises(ValueError, match=r"^file-transfer: trigger must be timezone-aware"):
-        compute_due(Rule.FILE_TRANSFER, datetime(2026, 3, 11, 10, 0), sample)
+        compute_due(DeadlineRule.FILE_TRANSFER, datetime(2026, 3, 11, 10, 0), sample)
 
 
 @pytest.mark.parametrize("rule", DATETIME_RULES)
@@ -74,7 +75,7 @@ def test_results_are_in_the_school_time_zone_whatever_the_trigger_zone(sample, r
     assert due.tzinfo == ZoneInfo("Europe/London")
 
 
-@pytest.mark.parametrize("rule", [r for r in DATETIME_RULES if r is not Rule.DSL_TRIAGE])
+@pytest.mark.parametrize("rule", [r for r in DATETIME_RULES if r is not DeadlineRule.DSL_TRIAGE])
 def test_immediate_danger_only_changes_dsl_triage(sample, rule):
     trigger = at("2026-03-11T10:00:00+00:00")
     assert compute_due(rule, trigger, sample, immediate_danger=True) == compute_due(
@@ -85,11 +86,11 @@ def test_immediate_danger_only_changes_dsl_triage(sample, rule):
 def test_no_due_time_names_the_rule_and_the_trigger(sample):
     trigger = at("2026-07-21T09:00:00+01:00")
     with pytest.raises(NoDueTime) as caught:
-        compute_due(Rule.ENCOMPASS_BEFORE_SCHOOL, trigger, sample)
+        compute_due(DeadlineRule.ENCOMPASS_BEFORE_SCHOOL, trigger, sample)
     assert str(caught.value) == (
         "encompass-before-school: the calendar has no pupil day after 2026-07-21T09:00:00+01:00"
     )
-    assert caught.value.rule is Rule.ENCOMPASS_BEFORE_SCHOOL
+    assert caught.value.rule is DeadlineRule.ENCOMPASS_BEFORE_SCHOOL
     assert caught.value.trigger == trigger
 
 
@@ -98,9 +99,11 @@ def test_no_due_time_is_not_a_value_error():
     assert not issubclass(NoDueTime, ValueError)
 
 
-@pytest.mark.parametrize("rule", list(Rule))
+@pytest.mark.parametrize("rule", list(DeadlineRule))
 def test_every_rule_has_a_due_and_an_approaching_time(sample, rule):
-    trigger = date(2026, 3, 11) if rule is Rule.FILE_TRANSFER else at("2026-03-11T10:00:00+00:00")
+    trigger = (
+        date(2026, 3, 11) if rule is DeadlineRule.FILE_TRANSFER else at("2026-03-11T10:00:00+00:00")
+    )
     due = compute_due(rule, trigger, sample)
     approaching = compute_approaching(rule, trigger, due, sample)
     assert approaching < due

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import Rule, compute_approaching, compute_due
+from services.case.domain.deadline_rules import compute_approaching, compute_due
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
@@ -26,7 +27,7 @@ def at(iso: str) -> datetime:
 
 
 def approaching(
-    rule: Rule,
+    rule: DeadlineRule,
     trigger: str | date,
     due: str,
     calendar: SchoolCalendar,
@@ -42,7 +43,7 @@ def approaching(
 def test_encompass_is_approaching_30_minutes_before_due(sample):
     assert (
         approaching(
-            Rule.ENCOMPASS_BEFORE_SCHOOL,
+            DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
             "2026-03-10T20:00:00+00:00",
             "2026-03-11T08:45:00+00:00",
             sample,
@@ -54,7 +55,7 @@ def test_encompass_is_approaching_30_minutes_before_due(sample):
 def test_encompass_ignores_the_fraction(sample):
     assert (
         approaching(
-            Rule.ENCOMPASS_BEFORE_SCHOOL,
+            DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
             "2026-03-10T20:00:00+00:00",
             "2026-03-11T08:45:00+00:00",
             sample,
@@ -67,7 +68,7 @@ def test_encompass_ignores_the_fraction(sample):
 def test_encompass_received_within_30_minutes_of_due_is_approaching_at_once(sample):
     assert (
         approaching(
-            Rule.ENCOMPASS_BEFORE_SCHOOL,
+            DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
             "2026-03-11T08:30:00+00:00",
             "2026-03-11T08:45:00+00:00",
             sample,
@@ -79,7 +80,7 @@ def test_encompass_received_within_30_minutes_of_due_is_approaching_at_once(samp
 def test_encompass_after_the_clocks_go_forward(sample):
     assert (
         approaching(
-            Rule.ENCOMPASS_BEFORE_SCHOOL,
+            DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
             "2026-03-27T20:00:00+00:00",
             "2026-04-14T08:45:00+01:00",
             sample,
@@ -94,7 +95,10 @@ def test_encompass_after_the_clocks_go_forward(sample):
 def test_dsl_triage_is_approaching_15_minutes_before_an_hour_deadline(sample):
     assert (
         approaching(
-            Rule.DSL_TRIAGE, "2026-03-11T10:00:00+00:00", "2026-03-11T11:00:00+00:00", sample
+            DeadlineRule.DSL_TRIAGE,
+            "2026-03-11T10:00:00+00:00",
+            "2026-03-11T11:00:00+00:00",
+            sample,
         )
         == "2026-03-11T10:45:00+00:00"
     )
@@ -104,7 +108,10 @@ def test_dsl_triage_in_immediate_danger(sample):
     # A quarter of 15 minutes is 3m45s.
     assert (
         approaching(
-            Rule.DSL_TRIAGE, "2026-03-11T10:00:00+00:00", "2026-03-11T10:15:00+00:00", sample
+            DeadlineRule.DSL_TRIAGE,
+            "2026-03-11T10:00:00+00:00",
+            "2026-03-11T10:15:00+00:00",
+            sample,
         )
         == "2026-03-11T10:11:15+00:00"
     )
@@ -114,7 +121,10 @@ def test_dsl_triage_across_the_clocks_going_forward(sample):
     # 00:30 UTC to 01:30 UTC; 45 elapsed minutes in is 01:15 UTC = 02:15 BST.
     assert (
         approaching(
-            Rule.DSL_TRIAGE, "2026-03-29T00:30:00+00:00", "2026-03-29T02:30:00+01:00", sample
+            DeadlineRule.DSL_TRIAGE,
+            "2026-03-29T00:30:00+00:00",
+            "2026-03-29T02:30:00+01:00",
+            sample,
         )
         == "2026-03-29T02:15:00+01:00"
     )
@@ -127,7 +137,10 @@ def test_lado_referral_is_approaching_a_quarter_of_the_window_before_due(sample)
     # Mon 10:00 to Tue 17:00 is 31 hours; a quarter is 7h45m.
     assert (
         approaching(
-            Rule.LADO_REFERRAL, "2026-03-09T10:00:00+00:00", "2026-03-10T17:00:00+00:00", sample
+            DeadlineRule.LADO_REFERRAL,
+            "2026-03-09T10:00:00+00:00",
+            "2026-03-10T17:00:00+00:00",
+            sample,
         )
         == "2026-03-10T09:15:00+00:00"
     )
@@ -137,7 +150,7 @@ def test_the_fraction_is_configurable(sample):
     # Half of 31 hours is 15h30m.
     assert (
         approaching(
-            Rule.SOCIAL_CARE_FEEDBACK,
+            DeadlineRule.SOCIAL_CARE_FEEDBACK,
             "2026-03-09T10:00:00+00:00",
             "2026-03-10T17:00:00+00:00",
             sample,
@@ -149,8 +162,8 @@ def test_the_fraction_is_configurable(sample):
 
 def test_a_zero_fraction_is_approaching_at_due_and_one_at_the_trigger(sample):
     trigger, due = "2026-03-09T10:00:00+00:00", "2026-03-10T17:00:00+00:00"
-    assert approaching(Rule.FGM_POLICE_REPORT, trigger, due, sample, fraction=0) == due
-    assert approaching(Rule.FGM_POLICE_REPORT, trigger, due, sample, fraction=1) == trigger
+    assert approaching(DeadlineRule.FGM_POLICE_REPORT, trigger, due, sample, fraction=0) == due
+    assert approaching(DeadlineRule.FGM_POLICE_REPORT, trigger, due, sample, fraction=1) == trigger
 
 
 def test_a_window_across_the_clocks_going_forward_is_measured_in_elapsed_time(sample):
@@ -158,7 +171,7 @@ def test_a_window_across_the_clocks_going_forward_is_measured_in_elapsed_time(sa
     # 03:00 UTC = 04:00 BST.
     assert (
         approaching(
-            Rule.SUSPENSION_CONFIRMATION,
+            DeadlineRule.SUSPENSION_CONFIRMATION,
             "2026-03-28T12:00:00+00:00",
             "2026-03-30T17:00:00+01:00",
             sample,
@@ -171,7 +184,10 @@ def test_a_window_across_the_clocks_going_back_is_measured_in_elapsed_time(sampl
     # Fri 11:00 UTC to Mon 17:00 UTC is 78 hours; a quarter is 19h30m: Sun 21:30 UTC = GMT.
     assert (
         approaching(
-            Rule.LADO_REFERRAL, "2026-10-23T12:00:00+01:00", "2026-10-26T17:00:00+00:00", sample
+            DeadlineRule.LADO_REFERRAL,
+            "2026-10-23T12:00:00+01:00",
+            "2026-10-26T17:00:00+00:00",
+            sample,
         )
         == "2026-10-25T21:30:00+00:00"
     )
@@ -183,7 +199,9 @@ def test_a_window_across_the_clocks_going_back_is_measured_in_elapsed_time(sampl
 def test_file_transfer_measures_the_window_from_the_start_of_the_leaving_day(sample):
     # Wed 11 Mar 00:00 to Wed 18 Mar 17:00 is 185 hours; a quarter is 46h15m.
     assert (
-        approaching(Rule.FILE_TRANSFER, date(2026, 3, 11), "2026-03-18T17:00:00+00:00", sample)
+        approaching(
+            DeadlineRule.FILE_TRANSFER, date(2026, 3, 11), "2026-03-18T17:00:00+00:00", sample
+        )
         == "2026-03-16T18:45:00+00:00"
     )
 
@@ -192,7 +210,9 @@ def test_file_transfer_across_the_clocks_going_forward(sample):
     # 23 Mar 00:00 UTC to 14 Apr 16:00 UTC is 544 hours; a quarter is 136 hours (5d16h):
     # 9 Apr 00:00 UTC = 01:00 BST.
     assert (
-        approaching(Rule.FILE_TRANSFER, date(2026, 3, 23), "2026-04-14T17:00:00+01:00", sample)
+        approaching(
+            DeadlineRule.FILE_TRANSFER, date(2026, 3, 23), "2026-04-14T17:00:00+01:00", sample
+        )
         == "2026-04-09T01:00:00+01:00"
     )
 
@@ -201,7 +221,7 @@ def test_file_transfer_with_a_datetime_trigger_uses_the_start_of_its_london_date
     # Mon 15 Jun 00:00 BST to Mon 22 Jun 17:00 BST is 185 hours; a quarter is 46h15m.
     assert (
         approaching(
-            Rule.FILE_TRANSFER,
+            DeadlineRule.FILE_TRANSFER,
             "2026-06-14T23:30:00+00:00",
             "2026-06-22T17:00:00+01:00",
             sample,
@@ -213,7 +233,7 @@ def test_file_transfer_with_a_datetime_trigger_uses_the_start_of_its_london_date
 # --- together with compute_due ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", [r for r in Rule if r is not Rule.FILE_TRANSFER])
+@pytest.mark.parametrize("rule", [r for r in DeadlineRule if r is not DeadlineRule.FILE_TRANSFER])
 def test_approaching_lies_between_the_trigger_and_due(sample, rule):
     for iso in ["2026-03-11T08:30:00+00:00", "2026-03-27T20:00:00+00:00", "2026-10-24T23:00:00Z"]:
         trigger = at(iso)
@@ -229,7 +249,7 @@ def test_approaching_lies_between_the_trigger_and_due(sample, rule):
 def test_the_fraction_must_be_between_0_and_1(sample, fraction):
     with pytest.raises(ValueError, match="fraction must be between 0 and 1"):
         approaching(
-            Rule.LADO_REFERRAL,
+            DeadlineRule.LADO_REFERRAL,
             "2026-03-09T10:00:00+00:00",
             "2026-03-10T17:00:00+00:00",
             sample,
@@ -240,21 +260,30 @@ def test_the_fraction_must_be_between_0_and_1(sample, fraction):
 def test_due_before_the_trigger_is_rejected(sample):
     with pytest.raises(ValueError, match=r"^lado-referral: due .* is before"):
         approaching(
-            Rule.LADO_REFERRAL, "2026-03-10T18:00:00+00:00", "2026-03-10T17:00:00+00:00", sample
+            DeadlineRule.LADO_REFERRAL,
+            "2026-03-10T18:00:00+00:00",
+            "2026-03-10T17:00:00+00:00",
+            sample,
         )
 
 
 def test_a_naive_due_is_rejected(sample):
     with pytest.raises(ValueError, match="due must be a timezone-aware datetime"):
         compute_approaching(
-            Rule.DSL_TRIAGE, at("2026-03-11T10:00:00+00:00"), datetime(2026, 3, 11, 11), sample
+            DeadlineRule.DSL_TRIAGE,
+            at("2026-03-11T10:00:00+00:00"),
+            datetime(2026, 3, 11, 11),
+            sample,
         )
 
 
 def test_a_naive_trigger_is_rejected(sample):
     with pytest.raises(ValueError, match="trigger must be timezone-aware"):
         compute_approaching(
-            Rule.DSL_TRIAGE, datetime(2026, 3, 11, 10), at("2026-03-11T11:00:00+00:00"), sample
+            DeadlineRule.DSL_TRIAGE,
+            datetime(2026, 3, 11, 10),
+            at("2026-03-11T11:00:00+00:00"),
+            sample,
         )
 
 
@@ -264,15 +293,15 @@ def test_a_naive_trigger_is_rejected(sample):
 def test_a_window_across_the_clocks_going_forward_from_compute_due_is_elapsed_time(sample):
     # Sat 28 Mar 12:00 GMT to Mon 30 Mar 17:00 BST is 52 elapsed hours; 13 hours before due.
     trigger = datetime(2026, 3, 28, 12, 0, tzinfo=sample.zone)
-    due = compute_due(Rule.LADO_REFERRAL, trigger, sample)
+    due = compute_due(DeadlineRule.LADO_REFERRAL, trigger, sample)
     assert due.isoformat() == "2026-03-30T17:00:00+01:00"
-    result = compute_approaching(Rule.LADO_REFERRAL, trigger, due, sample)
+    result = compute_approaching(DeadlineRule.LADO_REFERRAL, trigger, due, sample)
     assert result.isoformat() == "2026-03-30T04:00:00+01:00"
 
 
 def test_a_file_transfer_window_from_compute_due_is_elapsed_time(sample):
     # 23 Mar 00:00 GMT to 14 Apr 17:00 BST is 544 elapsed hours; 136 hours before due.
-    due = compute_due(Rule.FILE_TRANSFER, date(2026, 3, 23), sample)
+    due = compute_due(DeadlineRule.FILE_TRANSFER, date(2026, 3, 23), sample)
     assert due.isoformat() == "2026-04-14T17:00:00+01:00"
-    result = compute_approaching(Rule.FILE_TRANSFER, date(2026, 3, 23), due, sample)
+    result = compute_approaching(DeadlineRule.FILE_TRANSFER, date(2026, 3, 23), due, sample)
     assert result.isoformat() == "2026-04-09T01:00:00+01:00"

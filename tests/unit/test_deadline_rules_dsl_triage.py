@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import Rule, compute_due
+from services.case.domain.deadline_rules import compute_due
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
@@ -25,7 +26,7 @@ def due(
 ) -> str:
     moment = datetime.fromisoformat(trigger) if isinstance(trigger, str) else trigger
     return compute_due(
-        Rule.DSL_TRIAGE, moment, calendar, immediate_danger=immediate_danger
+        DeadlineRule.DSL_TRIAGE, moment, calendar, immediate_danger=immediate_danger
     ).isoformat()
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import NoDueTime, Rule, compute_due
+from services.case.domain.deadline_rules import NoDueTime, compute_due
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
@@ -32,7 +33,7 @@ def with_next_year(sample) -> SchoolCalendar:
 
 def due(trigger: str, calendar: SchoolCalendar) -> str:
     return compute_due(
-        Rule.ENCOMPASS_BEFORE_SCHOOL, datetime.fromisoformat(trigger), calendar
+        DeadlineRule.ENCOMPASS_BEFORE_SCHOOL, datetime.fromisoformat(trigger), calendar
     ).isoformat()
 
 
@@ -228,5 +229,5 @@ def test_without_terms_a_summer_weekday_is_a_pupil_day():
 def test_a_trigger_in_the_repeated_hour_in_the_schools_own_zone():
     # The second 01:30 on Sun 25 Oct 2026 (fold=1, GMT); Monday is the next pupil day.
     trigger = datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=SchoolCalendar.default().zone)
-    due = compute_due(Rule.ENCOMPASS_BEFORE_SCHOOL, trigger, SchoolCalendar.default())
+    due = compute_due(DeadlineRule.ENCOMPASS_BEFORE_SCHOOL, trigger, SchoolCalendar.default())
     assert due.isoformat() == "2026-10-26T08:45:00+00:00"

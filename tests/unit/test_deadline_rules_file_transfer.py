@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import NoDueTime, Rule, compute_due
+from services.case.domain.deadline_rules import NoDueTime, compute_due
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
@@ -35,7 +36,7 @@ def with_next_year(sample) -> SchoolCalendar:
 
 
 def due(last_day_on_roll: date | datetime, calendar: SchoolCalendar) -> str:
-    return compute_due(Rule.FILE_TRANSFER, last_day_on_roll, calendar).isoformat()
+    return compute_due(DeadlineRule.FILE_TRANSFER, last_day_on_roll, calendar).isoformat()
 
 
 # --- leaving mid-term: the 5th pupil day after T -------------------------------------------

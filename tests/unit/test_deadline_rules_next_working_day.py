@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import Rule, compute_due
+from services.case.domain.deadline_rules import compute_due
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
 RULES = [
-    Rule.LADO_REFERRAL,
-    Rule.FGM_POLICE_REPORT,
-    Rule.SOCIAL_CARE_FEEDBACK,
-    Rule.SUSPENSION_CONFIRMATION,
+    DeadlineRule.LADO_REFERRAL,
+    DeadlineRule.FGM_POLICE_REPORT,
+    DeadlineRule.SOCIAL_CARE_FEEDBACK,
+    DeadlineRule.SUSPENSION_CONFIRMATION,
 ]
 
 
@@ -28,11 +29,11 @@ def sample() -> SchoolCalendar:
 
 
 @pytest.fixture(params=RULES, ids=str)
-def rule(request) -> Rule:
+def rule(request) -> DeadlineRule:
     return request.param
 
 
-def due(rule: Rule, trigger: str, calendar: SchoolCalendar) -> str:
+def due(rule: DeadlineRule, trigger: str, calendar: SchoolCalendar) -> str:
     return compute_due(rule, datetime.fromisoformat(trigger), calendar).isoformat()
 
 

@@ -60,7 +60,7 @@ async def test_a_store_error_keeps_the_document_queued_until_it_is_published():
     collection = FlakyCollection(pending_concern(), failures=2)
     relay.watch(collection, write_once=True)  # type: ignore[arg-type]
 
-    await relay.notify(collection, "c-1")  # type: ignore[arg-type]
+    relay.enqueue(collection, "c-1")  # type: ignore[arg-type]
     assert await relay.relay_once() == 0  # the store failed: nothing published, still queued
     assert await relay.relay_once() == 0
     assert await relay.relay_once() == 1

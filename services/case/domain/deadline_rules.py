@@ -16,30 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 
+from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
 
-
-class Rule(StrEnum):
-    ENCOMPASS_BEFORE_SCHOOL = "encompass-before-school"
-    DSL_TRIAGE = "dsl-triage"
-    FILE_TRANSFER = "file-transfer"
-    LADO_REFERRAL = "lado-referral"
-    FGM_POLICE_REPORT = "fgm-police-report"
-    SOCIAL_CARE_FEEDBACK = "social-care-feedback"
-    SUSPENSION_CONFIRMATION = "suspension-confirmation"
-
-
 # Rules whose trigger is a date (the last day on roll) rather than a moment.
-DATE_TRIGGERED_RULES = frozenset({Rule.FILE_TRANSFER})
+DATE_TRIGGERED_RULES = frozenset({DeadlineRule.FILE_TRANSFER})
 
 NEXT_WORKING_DAY_RULES = frozenset(
     {
-        Rule.LADO_REFERRAL,
-        Rule.FGM_POLICE_REPORT,
-        Rule.SOCIAL_CARE_FEEDBACK,
-        Rule.SUSPENSION_CONFIRMATION,
+        DeadlineRule.LADO_REFERRAL,
+        DeadlineRule.FGM_POLICE_REPORT,
+        DeadlineRule.SOCIAL_CARE_FEEDBACK,
+        DeadlineRule.SUSPENSION_CONFIRMATION,
     }
 )
 
@@ -53,7 +42,7 @@ DEFAULT_APPROACHING_FRACTION = 0.25
 class NoDueTime(Exception):
     """The calendar ends before the rule's due time: there is no pupil day or term after T."""
 
-    def __init__(self, rule: Rule, trigger: datetime | date, missing: str) -> None:
+    def __init__(self, rule: DeadlineRule, trigger: datetime | date, missing: str) -> None:
         self.rule = rule
         self.trigger = trigger
         super().__init__(f"{rule}: the calendar has no {missing} after {trigger.isoformat()}")
@@ -62,7 +51,7 @@ class NoDueTime(Exception):
 # --- triggers ---------------------------------------------------------------------------------
 
 
-def _aware_trigger(rule: Rule, trigger: object) -> datetime:
+def _aware_trigger(rule: DeadlineRule, trigger: object) -> datetime:
     if not isinstance(trigger, datetime):
         raise ValueError(
             f"{rule}: trigger must be a timezone-aware datetime, got {type(trigger).__name__}"
@@ -75,16 +64,16 @@ def _aware_trigger(rule: Rule, trigger: object) -> datetime:
 def _leaving_date(trigger: object, calendar: SchoolCalendar) -> date:
     """The last day on roll: a date, or the school-local date of an aware datetime."""
     if isinstance(trigger, datetime):
-        return calendar.local_date(_aware_trigger(Rule.FILE_TRANSFER, trigger))
+        return calendar.local_date(_aware_trigger(DeadlineRule.FILE_TRANSFER, trigger))
     if isinstance(trigger, date):
         return trigger
     raise ValueError(
-        f"{Rule.FILE_TRANSFER}: trigger must be a date (the last day on roll), "
+        f"{DeadlineRule.FILE_TRANSFER}: trigger must be a date (the last day on roll), "
         f"got {type(trigger).__name__}"
     )
 
 
-def _trigger_moment(rule: Rule, trigger: object, calendar: SchoolCalendar) -> datetime:
+def _trigger_moment(rule: DeadlineRule, trigger: object, calendar: SchoolCalendar) -> datetime:
     """The moment the rule's window opens; for a date trigger, the start of that local day."""
     if rule in DATE_TRIGGERED_RULES:
         return calendar.start_of_day(_leaving_date(trigger, calendar))
@@ -103,7 +92,7 @@ def _encompass_due(trigger: datetime, calendar: SchoolCalendar, immediate_danger
             return starts
     day = calendar.next_pupil_day(today)
     if day is None:
-        raise NoDueTime(Rule.ENCOMPASS_BEFORE_SCHOOL, trigger, "pupil day")
+        raise NoDueTime(DeadlineRule.ENCOMPASS_BEFORE_SCHOOL, trigger, "pupil day")
     return calendar.at(day, calendar.school_day_starts)
 
 
@@ -127,15 +116,17 @@ def _file_transfer_due(left: date, calendar: SchoolCalendar) -> datetime:
     if not calendar.terms or _is_in_term_leaving_day(left, calendar):
         due_day = calendar.nth_pupil_day_after(left, n)
         if due_day is None:
-            raise NoDueTime(Rule.FILE_TRANSFER, left, f"{_ordinal(n)} pupil day")
+            raise NoDueTime(DeadlineRule.FILE_TRANSFER, left, f"{_ordinal(n)} pupil day")
     else:
         term = calendar.next_term_starting_after(left)
         if term is None:
-            raise NoDueTime(Rule.FILE_TRANSFER, left, "term starting")
+            raise NoDueTime(DeadlineRule.FILE_TRANSFER, left, "term starting")
         # Counting from the day before the term makes its first pupil day day 1.
         due_day = calendar.nth_pupil_day_after(term.start - timedelta(days=1), n)
         if due_day is None:
-            raise NoDueTime(Rule.FILE_TRANSFER, left, f"{_ordinal(n)} pupil day in a term starting")
+            raise NoDueTime(
+                DeadlineRule.FILE_TRANSFER, left, f"{_ordinal(n)} pupil day in a term starting"
+            )
     return calendar.at(due_day, calendar.close_of_business)
 
 
@@ -160,15 +151,15 @@ def _ordinal(n: int) -> str:
 
 _MomentRule = Callable[[datetime, SchoolCalendar, bool], datetime]
 
-_MOMENT_RULES: dict[Rule, _MomentRule] = {
-    Rule.ENCOMPASS_BEFORE_SCHOOL: _encompass_due,
-    Rule.DSL_TRIAGE: _dsl_triage_due,
+_MOMENT_RULES: dict[DeadlineRule, _MomentRule] = {
+    DeadlineRule.ENCOMPASS_BEFORE_SCHOOL: _encompass_due,
+    DeadlineRule.DSL_TRIAGE: _dsl_triage_due,
     **dict.fromkeys(NEXT_WORKING_DAY_RULES, _next_working_day_due),
 }
 
 
 def compute_due(
-    rule: Rule,
+    rule: DeadlineRule,
     trigger: datetime | date,
     calendar: SchoolCalendar,
     *,
@@ -181,7 +172,7 @@ def compute_due(
     ``immediate_danger`` only affects ``dsl-triage``. Raises ``ValueError`` for an unknown rule
     or a trigger of the wrong kind, and ``NoDueTime`` when the calendar ends first.
     """
-    rule = Rule(rule)
+    rule = DeadlineRule(rule)
     if rule in DATE_TRIGGERED_RULES:
         return _file_transfer_due(_leaving_date(trigger, calendar), calendar)
     moment = _aware_trigger(rule, trigger)
@@ -192,7 +183,7 @@ def compute_due(
 
 
 def compute_approaching(
-    rule: Rule,
+    rule: DeadlineRule,
     trigger: datetime | date,
     due: datetime,
     calendar: SchoolCalendar,
@@ -206,7 +197,7 @@ def compute_approaching(
     Durations are elapsed time. The result is never before T: a window shorter than the lead
     is approaching from the moment it opens.
     """
-    rule = Rule(rule)
+    rule = DeadlineRule(rule)
     # Written so that NaN fails the check too.
     if not 0 <= fraction <= 1:
         raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
@@ -217,7 +208,7 @@ def compute_approaching(
     due_utc = due.astimezone(UTC)
     if due_utc < opened:
         raise ValueError(f"{rule}: due {due.isoformat()} is before {opened.isoformat()}")
-    if rule is Rule.ENCOMPASS_BEFORE_SCHOOL:
+    if rule is DeadlineRule.ENCOMPASS_BEFORE_SCHOOL:
         lead = ENCOMPASS_APPROACHING_LEAD
     else:
         lead = (due_utc - opened) * fraction

@@ -8,30 +8,29 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from contracts.case_v1 import DeadlineChanged
+from contracts.case_v1 import DeadlineChanged, DeadlineRule
 from contracts.envelope import Envelope
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.deadline_rules import (
     DATE_TRIGGERED_RULES,
     DEFAULT_APPROACHING_FRACTION,
     NoDueTime,
-    Rule,
     compute_approaching,
     compute_due,
 )
 
 
-def deadline_id(rule: Rule, source_event_id: str) -> str:
+def deadline_id(rule: DeadlineRule, source_event_id: str) -> str:
     """Deterministic: the same rule for the same event is the same deadline."""
     return f"{rule.value}:{source_event_id}"
 
 
-def early_meet_key(school_id: str, rule: Rule, source_id: str) -> str:
+def early_meet_key(school_id: str, rule: DeadlineRule, source_id: str) -> str:
     return f"{rule.value}:{school_id}:{source_id}"
 
 
 def new_deadline(
-    rule: Rule,
+    rule: DeadlineRule,
     source: Envelope[BaseModel],
     *,
     subject_id: str,
@@ -70,7 +69,7 @@ def new_deadline(
 
 
 def schedule(
-    rule: Rule,
+    rule: DeadlineRule,
     trigger: datetime | date,
     calendar: SchoolCalendar,
     immediate_danger: bool,
@@ -127,6 +126,6 @@ def phase_payload(deadline: dict[str, Any], met_by: str | None = None) -> Deadli
 
 def trigger_of(deadline: dict[str, Any]) -> datetime | date:
     """The stored trigger (ISO text) back as the rule expects it: a date for file-transfer."""
-    if Rule(deadline["rule"]) in DATE_TRIGGERED_RULES:
+    if DeadlineRule(deadline["rule"]) in DATE_TRIGGERED_RULES:
         return date.fromisoformat(deadline["trigger"])
     return datetime.fromisoformat(deadline["trigger"])

@@ -8,6 +8,7 @@ from typing import Any
 from contracts.case_v1 import DeadlineChanged
 from contracts.envelope import Envelope
 from contracts.intake_v1 import ConcernRaised, EncompassNotified
+from contracts.notification_v1 import AlertSource
 from contracts.vocabulary import Category, Priority
 
 
@@ -27,7 +28,7 @@ def _alert(
     *,
     pupil_id: str | None,
     source_id: str,
-    source_type: str,
+    source_type: AlertSource,
     priority: Priority,
     received_at: datetime,
     created_at: datetime,
@@ -41,7 +42,7 @@ def _alert(
         "school_id": event.school_id,
         "pupil_id": pupil_id,
         "source_id": source_id,
-        "source_type": source_type,
+        "source_type": source_type.value,
         "source_event_id": event.event_id,
         "priority": priority.value,
         "received_at": received_at,
@@ -58,7 +59,7 @@ def alert_for_concern(event: Envelope[ConcernRaised], created_at: datetime) -> d
         event,
         pupil_id=concern.pupil_id,
         source_id=concern.concern_id,
-        source_type="concern",
+        source_type=AlertSource.CONCERN,
         priority=concern_priority(concern),
         received_at=concern.received_at,
         created_at=created_at,
@@ -74,7 +75,7 @@ def alert_for_encompass(event: Envelope[EncompassNotified], created_at: datetime
         event,
         pupil_id=notice.pupil_id,
         source_id=notice.notification_id,
-        source_type="encompass",
+        source_type=AlertSource.ENCOMPASS,
         priority=Priority.ENCOMPASS,
         received_at=notice.received_at,
         created_at=created_at,
@@ -93,7 +94,7 @@ def alert_for_deadline(
         event,
         pupil_id=deadline.pupil_id,
         source_id=deadline.deadline_id,
-        source_type="deadline",
+        source_type=AlertSource.DEADLINE,
         priority=priority,
         received_at=event.occurred_at,
         created_at=created_at,

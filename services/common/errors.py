@@ -1,0 +1,37 @@
+"""The few ways a use case says no. Routers and consumers translate them; use cases never
+speak HTTP (services.common.web maps each to its status code)."""
+
+from __future__ import annotations
+
+
+class UseCaseError(Exception):
+    """A request that cannot be carried out as asked; nothing was stored."""
+
+
+class NotFound(UseCaseError):
+    """No such thing, or not one the caller may know of: the same answer for both (404)."""
+
+    def __init__(self, what: str, detail: str | None = None) -> None:
+        super().__init__(detail or f"{what} not found")
+        self.what = what
+
+
+class Forbidden(UseCaseError):
+    """The caller may see the thing but not do this to it (403)."""
+
+
+class Conflict(UseCaseError):
+    """The thing is not in a state that allows this, or another request got there first (409)."""
+
+
+class Invalid(UseCaseError):
+    """A well-formed request that names something it may not (422, naming the field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Busy(UseCaseError):
+    """Another writer held the document too long; the caller may try again (503)."""

@@ -1,0 +1,177 @@
+"""The one way a use case changes a document that has an outbox: lock it, read it, apply a
+change, append the events the change causes, write both in one document write, and hand
+the document to the relay.
+
+    async with writer.edit(store.alerts, alert_id) as alert:
+        if alert.current is None:
+            raise NotFound("alert")
+        alert.set({"acknowledged_at": now})
+        alert.emit(acknowledged_event)
+    # written; the relay publishes the event
+
+Every writer of a document with an outbox goes through here (the relay takes the same
+lock, services.common.locks says why). Documents written once with their events (a
+concern) use `insert`, which needs no lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from contracts.envelope import Envelope
+from services.common.errors import Busy, Conflict
+from services.common.locks import DocumentLocks, LockBusy, lock_key
+from services.common.outbox import OutboxRelay, merge_updates, push_events, with_outbox
+from services.common.retries import retry_busy
+from services.common.store import Document
+
+Event = Envelope[BaseModel]
+# Everything but the outbox, which can be long and is the relay's business.
+WITHOUT_OUTBOX = {"outbox": 0}
+
+
+class DocumentEdit:
+    """One document as read under its lock, and what the use case does to it."""
+
+    def __init__(self, doc_id: Any, current: Document | None) -> None:
+        self.id = doc_id
+        self.current = current
+        self._created: Document | None = None
+        self._set: dict[str, Any] = {}
+        self._push: dict[str, list[Any]] = {}
+        self.events: list[Event] = []
+
+    def create(self, document: Mapping[str, Any]) -> None:
+        """Store a new document (the caller checked `current is None`)."""
+        if self.current is not None:
+            raise ValueError(f"{self.id} exists already")
+        self._created = {**document, "_id": self.id}
+
+    def set(self, fields: Mapping[str, Any]) -> None:
+        if self._created is not None:
+            self._created.update(fields)
+        else:
+            self._set.update(fields)
+
+    def push(self, field: str, *values: Any) -> None:
+        """Append to an array field."""
+        if self._created is not None:
+            self._created.setdefault(field, []).extend(values)
+        else:
+            self._push.setdefault(field, []).extend(values)
+
+    def emit(self, *events: Event) -> None:
+        self.events.extend(events)
+
+    @property
+    def changed(self) -> bool:
+        return self._created is not None or bool(self._set or self._push or self.events)
+
+    @property
+    def document(self) -> Document:
+        """The document as it is once the edit is written (without its outbox)."""
+        if self._created is not None:
+            return {**self._created, "version": 1}
+        current = dict(self.current or {})
+        pushed = {field: [*current.get(field, []), *values] for field, values in self._push.items()}
+        version = current.get("version", 0) + (1 if self.changed else 0)
+        return {**current, **self._set, **pushed, "version": version}
+
+    def write(self) -> tuple[str, Any]:
+        """("insert", document) or ("update", update operators); nothing to do: ("none", None)."""
+        if self._created is not None:
+            return "insert", with_outbox({**self._created, "version": 1}, self.events)
+        if not self.changed:
+            return "none", None
+        update = merge_updates({"$inc": {"version": 1}}, push_events(self.events))
+        if self._set:
+            update = merge_updates(update, {"$set": self._set})
+        if self._push:
+            pushes = {field: {"$each": values} for field, values in self._push.items()}
+            update = merge_updates(update, {"$push": pushes})
+        return "update", update
+
+
+class DocumentWriter:
+    """The unit of work: document locks and the outbox relay, shared by every use case of
+    a service (built once in its composition root)."""
+
+    def __init__(self, locks: DocumentLocks, relay: OutboxRelay) -> None:
+        self._locks = locks
+        self._relay = relay
+
+    @contextlib.asynccontextmanager
+    async def edit(
+        self,
+        collection: AsyncCollection[Document],
+        doc_id: Any,
+        *,
+        wait_seconds: float = 5.0,
+    ) -> AsyncIterator[DocumentEdit]:
+        """Hold the document's lock while the block reads and changes it; on a clean exit
+        write the change and its events in one write. An exception writes nothing."""
+        try:
+            async with self._locks.hold(lock_key(collection, doc_id), wait_seconds):
+                current = await collection.find_one({"_id": doc_id}, projection=WITHOUT_OUTBOX)
+                edit = DocumentEdit(doc_id, current)
+                yield edit
+                await self._write(collection, edit)
+        except LockBusy:
+            raise Busy("the record is being updated by someone else; try again") from None
+        if edit.events:
+            self._relay.enqueue(collection, doc_id)
+
+    async def insert(
+        self,
+        collection: AsyncCollection[Document],
+        document: Document,
+        events: Sequence[Event],
+    ) -> bool:
+        """Store a document written once, with its events; False if its `_id` was taken
+        (a retried request), in which case nothing changes."""
+        try:
+            await retry_busy(lambda: collection.insert_one(with_outbox(document, events)))
+        except DuplicateKeyError:
+            return False
+        if events:
+            self._relay.enqueue(collection, document["_id"])
+        return True
+
+    async def put(
+        self,
+        collection: AsyncCollection[Document],
+        doc_id: Any,
+        state: Mapping[str, Any],
+        events_for: Callable[[Document | None], Sequence[Event]],
+        *,
+        meta: Mapping[str, Any] | None = None,
+    ) -> tuple[Document, bool]:
+        """Make the document hold `state` (PUT semantics). When that changes it, also
+        store `meta` and the events `events_for(current)` returns. Returns the document and
+        whether it changed: PUTting the same state again stores and publishes nothing."""
+        async with self.edit(collection, doc_id) as doc:
+            if doc.current is not None and all(doc.current.get(k) == v for k, v in state.items()):
+                return doc.current, False
+            if doc.current is None:
+                doc.create({**state, **(meta or {})})
+            else:
+                doc.set({**state, **(meta or {})})
+            doc.emit(*events_for(doc.current))
+        return doc.document, True
+
+    async def _write(self, collection: AsyncCollection[Document], edit: DocumentEdit) -> None:
+        kind, payload = edit.write()
+        if kind == "insert":
+            try:
+                await retry_busy(lambda: collection.insert_one(payload))
+            except DuplicateKeyError:
+                # Someone wrote it without taking the lock: a bug elsewhere, not a retry.
+                raise Conflict(f"{edit.id} was created meanwhile") from None
+        elif kind == "update":
+            await retry_busy(lambda: collection.update_one({"_id": edit.id}, payload))
