@@ -4,7 +4,7 @@ for unit tests that read like the rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contracts.envelope import Actor, Envelope, Subject
@@ -34,12 +34,13 @@ def person(user_id: str, role: Role, school: SchoolIds = OAK) -> Principal:
     return Principal(user_id, frozenset({role}), school.school_id, school.trust_id)
 
 
+KNOWN_SINCE = datetime(2025, 9, 1, tzinfo=UTC)
 DSL = person("dsl-1", Role.DSL)
 ADMIN = person("admin-1", Role.ADMIN)
 STAFF = person("teacher-1", Role.STAFF)
 
 
-async def case_world(clock: FixedClock | None = None) -> tuple[CasePorts, RecordingRelay]:
+async def memory_case(clock: FixedClock | None = None) -> tuple[CasePorts, RecordingRelay]:
     """case's ports on a fresh in-memory store that knows the schools OAK and ELM."""
     db = memory_db()
     writer, relay = memory_writer(db)
@@ -48,7 +49,9 @@ async def case_world(clock: FixedClock | None = None) -> tuple[CasePorts, Record
         CaseStore(db), writer, locks, clock or FixedClock(), approaching_fraction=0.25
     )
     for school in (OAK, ELM):
-        await ports.store.record_school(school.school_id, school.trust_id, "A school", as_of=1)
+        await ports.store.record_school(
+            school.school_id, school.trust_id, "A school", as_of=KNOWN_SINCE
+        )
     return ports, relay
 
 

@@ -19,7 +19,7 @@ async def _concern(ports) -> dict:
 
 
 async def test_a_deadline_is_approaching_then_breached_once_each():
-    ports, relay = await case_world.case_world()
+    ports, relay = await case_world.memory_case()
     deadline = await _concern(ports)
 
     ports.clock.advance(minutes=44)
@@ -43,7 +43,7 @@ async def test_a_deadline_is_approaching_then_breached_once_each():
 
 
 async def test_a_missed_approaching_still_warns_before_the_breach():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     deadline = await _concern(ports)
 
     ports.clock.advance(hours=3)  # nobody ran the scheduler meanwhile
@@ -58,7 +58,7 @@ async def test_a_missed_approaching_still_warns_before_the_breach():
 
 
 async def test_a_deadline_another_replica_holds_is_left_to_it():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     deadline = await _concern(ports)
     ports.clock.advance(minutes=50)
 
@@ -68,7 +68,7 @@ async def test_a_deadline_another_replica_holds_is_left_to_it():
 
 
 async def test_the_timer_waits_for_the_next_phase():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     deadline = await _concern(ports)
     received = ports.clock.now()
 
@@ -81,7 +81,7 @@ async def test_the_timer_waits_for_the_next_phase():
 
 
 async def test_at_start_every_open_deadline_gets_its_timer_back():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     deadline = await _concern(ports)
     await ports.store.look_at_deadline(deadline["_id"], None)  # as if lost
 
@@ -91,7 +91,7 @@ async def test_at_start_every_open_deadline_gets_its_timer_back():
 
 
 async def test_a_deadline_that_no_longer_exists_loses_its_timer():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     await ports.store.look_at_deadline("dsl-triage:gone", ports.clock.now())
 
     assert await advance_deadlines(ports) == 0

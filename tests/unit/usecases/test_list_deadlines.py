@@ -13,7 +13,7 @@ from tests.support.case_world import DSL, ELM, OAK, STAFF, person
 
 
 async def test_the_schools_dsls_and_its_trust_lead_list_its_deadlines():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     await concern_raised(ports, case_world.concern_raised(ports.clock.now()))
     lead = Principal("lead-1", frozenset({Role.TRUST_SAFEGUARDING_LEAD}), None, OAK.trust_id)
 

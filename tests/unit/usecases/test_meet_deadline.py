@@ -16,7 +16,7 @@ UTC_SUNDAY_EVENING = datetime.fromisoformat("2026-03-08T20:00:00+00:00")
 
 
 async def _world():
-    return await case_world.case_world(FixedClock(UTC_SUNDAY_EVENING))
+    return await case_world.memory_case(FixedClock(UTC_SUNDAY_EVENING))
 
 
 async def test_an_acknowledged_police_alert_meets_encompass_before_school():

@@ -11,7 +11,7 @@ from tests.support.case_world import OAK
 
 
 async def test_case_keeps_the_newest_record_of_each_pupil():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
 
     def recorded(surname: str, at: datetime):
         pupil = PupilRecorded(

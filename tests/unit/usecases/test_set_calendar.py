@@ -33,7 +33,7 @@ def _with_inset(*days: date) -> SchoolCalendar:
 
 async def _police_notification():
     """A police notification on Sunday evening: due when school starts on Monday."""
-    ports, relay = await case_world.case_world(FixedClock(SUNDAY_EVENING))
+    ports, relay = await case_world.memory_case(FixedClock(SUNDAY_EVENING))
     event = case_world.police_notification(ports.clock.now())
     await police_notification_received(ports, event)
     return ports, relay, event.payload.notification_id
@@ -91,7 +91,7 @@ async def test_closed_deadlines_stay_as_they_were():
 
 
 async def test_a_deadline_the_calendar_could_not_place_is_placed_by_the_next():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     summer_term = {"start": "2026-04-13", "end": "2026-07-22"}
     await set_calendar(ports, ADMIN, OAK.school_id, _with_terms(summer_term))
     await pupil_left(ports, case_world.pupil_left(date(2026, 7, 17)))
@@ -138,7 +138,7 @@ async def test_only_the_schools_admin_or_headteacher_may_set_it(caller):
 
 
 async def test_a_school_case_has_not_heard_of_yet_is_explained_to_its_own_staff():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     newcomer = person("admin-3", Role.ADMIN, case_world.SchoolIds("ash", "ash-trust"))
 
     with pytest.raises(NotFound, match="not known here yet"):
@@ -148,7 +148,7 @@ async def test_a_school_case_has_not_heard_of_yet_is_explained_to_its_own_staff(
 
 
 async def test_a_school_without_its_own_calendar_reads_the_default():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     assert await read_calendar(ports, DSL, OAK.school_id) == SchoolCalendar.default()
     with pytest.raises(NotFound):
         await read_calendar(ports, STAFF, OAK.school_id)

@@ -13,7 +13,7 @@ from tests.support.case_world import OAK, deadline_of, looked_at_by
 
 
 async def test_a_concern_opens_the_case_and_starts_dsl_triage():
-    ports, relay = await case_world.case_world()
+    ports, relay = await case_world.memory_case()
     event = case_world.concern_raised(ports.clock.now(), immediate_danger=True)
     concern_id = event.payload.concern_id
 
@@ -31,7 +31,7 @@ async def test_a_concern_opens_the_case_and_starts_dsl_triage():
 
 
 async def test_a_police_notification_joins_the_same_case():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     concern = case_world.concern_raised(ports.clock.now())
     notice = case_world.police_notification(ports.clock.now())
 
@@ -45,7 +45,7 @@ async def test_a_police_notification_joins_the_same_case():
 
 
 async def test_a_leaver_starts_file_transfer_without_a_case():
-    ports, _ = await case_world.case_world()
+    ports, _ = await case_world.memory_case()
     await pupil_left(ports, case_world.pupil_left(date(2026, 3, 10)))
 
     deadline = await deadline_of(ports, "P1@2026-03-10")

@@ -17,7 +17,7 @@ DECISION = TriageDecision(pupil_id="P1", decision="monitor_in_school", reason="K
 
 async def _raised():
     """case has heard of a concern about P1 at Oak: its case is open, its clock running."""
-    ports, relay = await case_world.case_world()
+    ports, relay = await case_world.memory_case()
     event = case_world.concern_raised(ports.clock.now())
     await concern_raised(ports, event)
     return ports, relay, event
