@@ -1,18 +1,21 @@
-"""case: composition root and process entry (API, consumers, outbox relay)."""
+"""case: composition root and process entry (API, consumers, outbox relay, deadline scheduler)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
-from services.case import consumers
-from services.case.api import router
-from services.case.api_calendar import router as calendar_router
+from services.case import api_calendar, api_deadlines, api_triage, consumers
+from services.case.ports import CasePorts
+from services.case.scheduler import run_deadline_scheduler
 from services.case.settings import CaseSettings
 from services.case.store import CaseStore
-from services.case.tracker import DeadlineTracker
 from services.common.app import principal_dependency, serve, service_app
+from services.common.clock import SystemClock
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
+from services.common.unit_of_work import DocumentWriter
 
 
 def build_app(settings: CaseSettings) -> FastAPI:
@@ -20,18 +23,25 @@ def build_app(settings: CaseSettings) -> FastAPI:
     store = CaseStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
-    tracker = DeadlineTracker(
+    ports = CasePorts(
         store,
-        runtime.relay,
+        DocumentWriter(runtime.locks, runtime.relay),
         runtime.locks,
-        interval_seconds=settings.scheduler_interval_seconds,
+        SystemClock(),
         approaching_fraction=settings.approaching_fraction,
     )
-    runtime.run_loop("deadline-scheduler", tracker.run)
-    consumers.register(runtime, store, tracker)
+    runtime.run_loop(
+        "deadline-scheduler",
+        partial(run_deadline_scheduler, ports, settings.scheduler_interval_seconds),
+    )
+    consumers.register(runtime, ports)
     principal = principal_dependency(settings)
-    api = [router(store, tracker, principal), calendar_router(store, tracker, principal)]
-    return service_app("Harbour case", runtime, api)
+    routers = [
+        api_deadlines.router(ports, principal),
+        api_triage.router(ports, principal),
+        api_calendar.router(ports, principal),
+    ]
+    return service_app("Harbour case", runtime, routers)
 
 
 def main() -> None:

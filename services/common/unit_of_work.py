@@ -17,7 +17,7 @@ concern) use `insert`, which needs no lock.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,6 +46,7 @@ class DocumentEdit:
         self._set: dict[str, Any] = {}
         self._push: dict[str, list[Any]] = {}
         self.events: list[Event] = []
+        self.steps_after_write: list[Callable[[], Awaitable[None]]] = []
 
     def create(self, document: Mapping[str, Any]) -> None:
         """Store a new document (the caller checked `current is None`)."""
@@ -68,6 +69,12 @@ class DocumentEdit:
 
     def emit(self, *events: Event) -> None:
         self.events.extend(events)
+
+    def after_write(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` once the change is written (or found nothing to write), still under
+        the document's lock: for what must follow the write, such as the timer saying when
+        to look at the document next (services.common.timers)."""
+        self.steps_after_write.append(step)
 
     @property
     def changed(self) -> bool:
@@ -122,6 +129,8 @@ class DocumentWriter:
                 edit = DocumentEdit(doc_id, current)
                 yield edit
                 await self._write(collection, edit)
+                for step in edit.steps_after_write:
+                    await step()
         except LockBusy:
             raise Busy("the record is being updated by someone else; try again") from None
         if edit.events:

@@ -1,14 +1,14 @@
-"""Deadline documents: one per rule and triggering event, tracked open → met | breached."""
+"""Deadline documents: one per rule and triggering event, placed on the school's calendar,
+tracked open → met | breached (the moves between them: deadline_phases.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from contracts.case_v1 import DeadlineChanged, DeadlineRule
+from contracts.case_v1 import DeadlineRule
 from contracts.envelope import Envelope
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.deadline_rules import (
@@ -23,6 +23,11 @@ from services.case.domain.deadline_rules import (
 def deadline_id(rule: DeadlineRule, source_event_id: str) -> str:
     """Deterministic: the same rule for the same event is the same deadline."""
     return f"{rule.value}:{source_event_id}"
+
+
+def leaver_source_id(pupil_id: str, last_day_on_roll: date) -> str:
+    """What a file-transfer deadline is for: this pupil leaving on this day."""
+    return f"{pupil_id}@{last_day_on_roll.isoformat()}"
 
 
 def early_meet_key(school_id: str, rule: DeadlineRule, source_id: str) -> str:
@@ -85,43 +90,30 @@ def schedule(
     return due, approaching, None
 
 
-def deadline_view(deadline: dict[str, Any]) -> dict[str, Any]:
-    """Times in the school's zone with the offset in force, as a DSL reads them."""
-    calendar_zone = ZoneInfo(deadline["timezone"])
-    return {
-        "deadline_id": deadline["_id"],
-        "rule": deadline["rule"],
-        "school_id": deadline["school_id"],
-        "pupil_id": deadline.get("pupil_id"),
-        "subject": deadline["subject"],
-        "source_id": deadline["source_id"],
-        "due_at": _local(deadline["due_at"], calendar_zone),
-        "approaching_at": _local(deadline["approaching_at"], calendar_zone),
-        "unresolved": deadline.get("unresolved"),
-        "status": deadline["status"],
-        "met_by": deadline.get("met_by"),
-        "met_at": deadline.get("met_at"),
-    }
-
-
-def _local(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    return moment.astimezone(zone).isoformat() if moment is not None else None
-
-
-PHASES = ("approaching", "breached", "met")
-
-
-def phase_payload(deadline: dict[str, Any], met_by: str | None = None) -> DeadlineChanged:
-    return DeadlineChanged(
-        deadline_id=deadline["_id"],
-        rule=deadline["rule"],
-        pupil_id=deadline.get("pupil_id"),
-        source_id=deadline["source_id"],
-        source_event_id=deadline["source_event_id"],
-        due_at=deadline["due_at"],
-        approaching_at=deadline["approaching_at"],
-        met_by=met_by,
+def rescheduled(
+    deadline: dict[str, Any], calendar: SchoolCalendar, approaching_fraction: float
+) -> dict[str, Any]:
+    """The fields of an open deadline that change when it is placed on a new calendar
+    (none: it stays as it is)."""
+    due, approaching, unresolved = schedule(
+        DeadlineRule(deadline["rule"]),
+        trigger_of(deadline),
+        calendar,
+        deadline.get("immediate_danger", False),
+        approaching_fraction,
     )
+    fields: dict[str, Any] = {
+        "due_at": due,
+        "approaching_at": approaching,
+        "unresolved": unresolved,
+        "timezone": calendar.timezone,
+    }
+    if deadline.get("approaching_sent") and approaching is not None:
+        # Warned already: a later approaching moment must not warn a second time.
+        fields.pop("approaching_at")
+    if all(deadline.get(name) == value for name, value in fields.items()):
+        return {}
+    return fields
 
 
 def trigger_of(deadline: dict[str, Any]) -> datetime | date:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,3 +31,26 @@ class TriageDecision(BaseModel):
 def triage_id(school_id: str, concern_id: str) -> str:
     """One triage decision per concern; a second attempt is a conflict, not a new decision."""
     return f"triage:{school_id}:{concern_id}"
+
+
+def triage_record(
+    decision: TriageDecision,
+    *,
+    trust_id: str,
+    school_id: str,
+    concern_id: str,
+    decided_by: str,
+    decided_at: datetime,
+) -> dict[str, Any]:
+    """The decision as kept on the child's case, verbatim and signed."""
+    return {
+        "_id": triage_id(school_id, concern_id),
+        "trust_id": trust_id,
+        "school_id": school_id,
+        "pupil_id": decision.pupil_id,
+        "concern_id": concern_id,
+        "decision": decision.decision.value,
+        "reason": decision.reason,
+        "decided_by": decided_by,
+        "decided_at": decided_at,
+    }

@@ -1,0 +1,56 @@
+"""Deadlines over HTTP: a DSL's (or a trust lead's) list, with times as the school reads them."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query
+
+from services.case.ports import CasePorts
+from services.case.usecases.list_deadlines import DeadlineQuery, list_deadlines
+from services.common.auth import Principal
+from services.common.store import Document
+
+
+def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
+    api = APIRouter(prefix="/v1", tags=["deadlines"])
+    CurrentUser = Annotated[Principal, Depends(principal_dep)]
+
+    @api.get("/deadlines")
+    async def get_deadlines(
+        principal: CurrentUser,
+        school_id: Annotated[str | None, Query(max_length=64)] = None,
+        pupil_id: Annotated[str | None, Query(max_length=64)] = None,
+        status: Literal["open", "met", "breached"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> dict[str, Any]:
+        """Deadlines of the caller's school (or trust), soonest first; deadlines the calendar
+        cannot place yet come first, because someone must act on them."""
+        query = DeadlineQuery(school_id, pupil_id, status, limit)
+        deadlines = await list_deadlines(ports, principal, query)
+        return {"deadlines": [deadline_view(d) for d in deadlines]}
+
+    return api
+
+
+def deadline_view(deadline: Document) -> dict[str, Any]:
+    """Times in the school's zone with the offset in force, as a DSL reads them."""
+    zone = ZoneInfo(deadline["timezone"])
+    return {
+        "deadline_id": deadline["_id"],
+        "rule": deadline["rule"],
+        "school_id": deadline["school_id"],
+        "pupil_id": deadline.get("pupil_id"),
+        "subject": deadline["subject"],
+        "source_id": deadline["source_id"],
+        "due_at": _local(deadline["due_at"], zone),
+        "approaching_at": _local(deadline["approaching_at"], zone),
+        "unresolved": deadline.get("unresolved"),
+        "status": deadline["status"],
+        "met_by": deadline.get("met_by"),
+        "met_at": deadline.get("met_at"),
+    }
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat() if moment is not None else None
