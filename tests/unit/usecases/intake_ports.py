@@ -1,6 +1,6 @@
-"""Intake's ports in memory, for its use-case tests: the real IntakeStore over mongomock,
-a relay that remembers what it was handed, a clock that stands still, and a secret box
-under a throwaway key."""
+"""Intake's ports in memory, for its use-case tests (the real IntakeStore over mongomock,
+a relay that remembers what it was handed, a clock that stands still, a secret box under
+a throwaway key), and the people, pupils and police notices the tests use."""
 
 from __future__ import annotations
 
@@ -8,14 +8,34 @@ from datetime import date
 from typing import Any
 
 from cryptography.fernet import Fernet
+from mongomock.collection import BulkOperationBuilder
 
 from contracts.vocabulary import Role
 from services.common.auth import Principal
+from services.intake.domain.encompass import EncompassNotice
 from services.intake.domain.pupil_records import lookup_keys
 from services.intake.ports import IntakePorts
 from services.intake.secret_box import SecretBox
 from services.intake.store import IntakeStore
+from services.intake.usecases.receive_notices import Submission, receive_notices
 from tests.support.memory import FixedClock, RecordingRelay, memory_db, memory_writer
+
+
+def _bulk_updates_without_sort() -> None:
+    """mongomock 4.3 predates the `sort` option that pymongo 4.20's UpdateOne hands to a
+    bulk builder; the store never sorts a bulk update, so it is dropped."""
+    add_update = BulkOperationBuilder.add_update
+    if getattr(add_update, "drops_sort", False):
+        return
+
+    def without_sort(self: Any, *args: Any, sort: Any = None, **kwargs: Any) -> Any:
+        return add_update(self, *args, **kwargs)
+
+    without_sort.drops_sort = True  # type: ignore[attr-defined]
+    BulkOperationBuilder.add_update = without_sort  # type: ignore[method-assign]
+
+
+_bulk_updates_without_sort()
 
 
 def memory_intake() -> tuple[IntakePorts, RecordingRelay]:
@@ -48,3 +68,27 @@ def pupil_doc(school_id: str, trust_id: str, pupil_id: str, **fields: Any) -> di
         "version": 1,
     } | fields
     return doc | lookup_keys(doc["forename"], doc["surname"], doc["preferred_forename"])
+
+
+SENDER = {"_id": "west-mercia", "name": "West Mercia Police", "trust_ids": ["severn"]}
+ZOE = {"forename": "Zoë", "surname": "O'Brien", "date_of_birth": "2018-05-02"}
+
+
+def notice(*children: dict[str, Any], **fields: Any) -> EncompassNotice:
+    data = {
+        "police_reference": "22/123456/26",
+        "force": "West Mercia Police",
+        "incident_at": "2026-03-09T22:40:00+00:00",
+        "notified_at": "2026-03-10T06:55:00+00:00",
+        "circumstances": "Verbal argument.",
+        "children": list(children) or [{**ZOE, "school_urn": "116789"}],
+    } | fields
+    return EncompassNotice.model_validate(data)
+
+
+async def receive(ports: Any, sent: EncompassNotice) -> list[tuple[str, str]]:
+    received = await receive_notices(
+        ports, SENDER, [Submission(sent, child) for child in sent.children]
+    )
+    assert received.received_at == ports.clock.now()
+    return [(child.notification_id, child.outcome) for child in received.children]
