@@ -8,22 +8,20 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from contracts.envelope import Envelope
 from services.common.outbox import ensure_outbox_index, merge_updates, push_events, with_outbox
 from services.common.retries import gather_limited, retry_busy
 from services.common.store import Document
+from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import pupil_key
 from services.intake.store_notices import NoticeQueries
 
-Event = Envelope[BaseModel]
 # A document to store and the events it causes, written together.
 WithEvents = tuple[Document, Sequence[Event]]
 # What a roster import compares: the roster's own columns, plus what the matcher and the

@@ -17,7 +17,7 @@ from services.intake.domain.notice_access import (
     may_match_to,
     queue_scope,
 )
-from services.intake.domain.notice_matches import Match, NamedSchool
+from services.intake.domain.notice_matches import Match, NamedSchool, match_fields, matched_fields
 from services.intake.notice_views import queue_view
 
 SEVERN, MALVERN = "trust-sv", "trust-mh"
@@ -62,7 +62,7 @@ def principal(role: str, *, school: str | None = None, trust: str | None = None)
 
 def unmatched(candidates: tuple[Candidate, ...], named: NamedSchool | None, **kw: Any):
     result = MatchResult("unmatched", None, "no pupil matches", candidates)
-    return notices.match_fields(Match(result, named, **kw), [SEVERN, MALVERN])
+    return match_fields(Match(result, named, **kw), [SEVERN, MALVERN])
 
 
 def record(fields: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +112,7 @@ class TestIdentity:
 class TestMatchFields:
     def test_a_match_belongs_to_the_pupils_school_and_trust_only(self):
         result = MatchResult("matched", pupil("p1", RIV), "ok", matched_by="trust")
-        fields = notices.match_fields(Match(result, NamedSchool(OAK, SEVERN)), [SEVERN])
+        fields = match_fields(Match(result, NamedSchool(OAK, SEVERN)), [SEVERN])
         assert fields["state"] == "matched"
         assert (fields["school_id"], fields["trust_id"]) == (RIV, SEVERN)
         assert fields["school_ids"] == [RIV]
@@ -135,7 +135,7 @@ class TestMatchFields:
 
 class TestPayload:
     def test_the_notified_event_carries_the_whole_notification(self):
-        fields = notices.matched_fields(pupil("OAK-0001", OAK), "school", "ok")
+        fields = matched_fields(pupil("OAK-0001", OAK), "school", "ok")
         payload = notices.notified_payload(record(fields))
         assert payload.pupil_id == "OAK-0001"
         assert payload.matched_by == "school"

@@ -1,5 +1,6 @@
-"""Matching every child of a delivery at once: the school each was said to attend, and the
-matcher's verdict on the pupils the store found for all of them together.
+"""Matching every child of a delivery at once: the school each was said to attend, the
+matcher's verdict on the pupils the store found for all of them together, and the fields
+a verdict sets on the child's stored notice (domain/notices.py).
 
 Pure: the caller fetches the schools the police named (by URN) and one pool of pupils
 sharing a surname key or UPN with any of the children; `matching.match_child` decides.
@@ -8,13 +9,16 @@ sharing a surname key or UPN with any of the children; `matching.match_child` de
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Literal
 
 from services.intake.domain.encompass import NotifiedChild
 from services.intake.domain.matching import Candidate, MatchResult, match_child
 from services.intake.domain.names import surname_key
+
+MatchedBy = Literal["upn", "school", "trust", "manual"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,69 @@ def match_children(
             )
         matches.append(Match(result, named, per_trust))
     return matches
+
+
+def candidate_record(pupil: Candidate) -> dict[str, Any]:
+    return {
+        "pupil_id": pupil.pupil_id,
+        "school_id": pupil.school_id,
+        "trust_id": pupil.trust_id,
+        "forename": pupil.forename,
+        "preferred_forename": pupil.preferred_forename,
+        "surname": pupil.surname,
+        "date_of_birth": pupil.date_of_birth.isoformat(),
+        "upn": pupil.upn,
+        "on_roll_from": pupil.on_roll_from.isoformat() if pupil.on_roll_from > date.min else None,
+        "on_roll_to": pupil.on_roll_to.isoformat() if pupil.on_roll_to else None,
+    }
+
+
+def match_fields(match: Match, allowed_trust_ids: Iterable[str]) -> dict[str, Any]:
+    """The fields a match (or a failure to match) sets on the stored record."""
+    result, named = match.result, match.named_school
+    if result.matched and result.pupil is not None:
+        return {
+            **matched_fields(result.pupil, result.matched_by or "manual", result.reason),
+            "named_school_id": named.school_id if named else None,
+        }
+    candidates = result.candidates
+    if named is not None:
+        trusts = {named.trust_id}
+        schools = {named.school_id}
+    else:
+        trusts = set(allowed_trust_ids)
+        schools = set()
+    trusts |= {pupil.trust_id for pupil in candidates}
+    schools |= {pupil.school_id for pupil in candidates}
+    return {
+        "state": "unmatched",
+        "pupil_id": None,
+        "trust_id": named.trust_id if named else None,
+        "school_id": named.school_id if named else None,
+        "named_school_id": named.school_id if named else None,
+        "trust_ids": sorted(trusts),
+        "school_ids": sorted(schools),
+        "match": {
+            "matched_by": None,
+            "reason": result.reason,
+            "trust_reasons": [{"trust_id": t, "reason": r} for t, r in match.trust_reasons],
+            "candidates": [candidate_record(pupil) for pupil in candidates],
+        },
+    }
+
+
+def matched_fields(pupil: Candidate, matched_by: MatchedBy, reason: str) -> dict[str, Any]:
+    return {
+        "state": "matched",
+        "pupil_id": pupil.pupil_id,
+        "trust_id": pupil.trust_id,
+        "school_id": pupil.school_id,
+        "trust_ids": [pupil.trust_id],
+        "school_ids": [pupil.school_id],
+        "match": {
+            "matched_by": matched_by,
+            "reason": reason,
+            "trust_reasons": [],
+            "candidates": [],
+        },
+    }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -37,11 +37,9 @@ from services.intake.domain.encompass import (
     force_key,
     reference_key,
 )
-from services.intake.domain.matching import Candidate
-from services.intake.domain.notice_matches import Match
+from services.intake.domain.notice_matches import Match, match_fields
 
 Outcome = Literal["matched", "unmatched", "duplicate", "amended"]
-MatchedBy = Literal["upn", "school", "trust", "manual"]
 Event = Envelope[BaseModel]
 
 _EVENT_IDS = uuid.UUID("0b6f1f4e-52c4-4f57-8d0e-6a1e2f3c9d11")
@@ -85,72 +83,6 @@ def stored_content(notice: EncompassNotice, child: NotifiedChild) -> dict[str, A
         "police_action": notice.police_action,
         "other_information": notice.other_information,
         "child": child.model_dump(mode="json"),
-    }
-
-
-def candidate_record(pupil: Candidate) -> dict[str, Any]:
-    return {
-        "pupil_id": pupil.pupil_id,
-        "school_id": pupil.school_id,
-        "trust_id": pupil.trust_id,
-        "forename": pupil.forename,
-        "preferred_forename": pupil.preferred_forename,
-        "surname": pupil.surname,
-        "date_of_birth": pupil.date_of_birth.isoformat(),
-        "upn": pupil.upn,
-        "on_roll_from": pupil.on_roll_from.isoformat() if pupil.on_roll_from > date.min else None,
-        "on_roll_to": pupil.on_roll_to.isoformat() if pupil.on_roll_to else None,
-    }
-
-
-def match_fields(match: Match, allowed_trust_ids: Iterable[str]) -> dict[str, Any]:
-    """The fields a match (or a failure to match) sets on the stored record."""
-    result, named = match.result, match.named_school
-    if result.matched and result.pupil is not None:
-        return {
-            **matched_fields(result.pupil, result.matched_by or "manual", result.reason),
-            "named_school_id": named.school_id if named else None,
-        }
-    candidates = result.candidates
-    if named is not None:
-        trusts = {named.trust_id}
-        schools = {named.school_id}
-    else:
-        trusts = set(allowed_trust_ids)
-        schools = set()
-    trusts |= {pupil.trust_id for pupil in candidates}
-    schools |= {pupil.school_id for pupil in candidates}
-    return {
-        "state": "unmatched",
-        "pupil_id": None,
-        "trust_id": named.trust_id if named else None,
-        "school_id": named.school_id if named else None,
-        "named_school_id": named.school_id if named else None,
-        "trust_ids": sorted(trusts),
-        "school_ids": sorted(schools),
-        "match": {
-            "matched_by": None,
-            "reason": result.reason,
-            "trust_reasons": [{"trust_id": t, "reason": r} for t, r in match.trust_reasons],
-            "candidates": [candidate_record(pupil) for pupil in candidates],
-        },
-    }
-
-
-def matched_fields(pupil: Candidate, matched_by: MatchedBy, reason: str) -> dict[str, Any]:
-    return {
-        "state": "matched",
-        "pupil_id": pupil.pupil_id,
-        "trust_id": pupil.trust_id,
-        "school_id": pupil.school_id,
-        "trust_ids": [pupil.trust_id],
-        "school_ids": [pupil.school_id],
-        "match": {
-            "matched_by": matched_by,
-            "reason": reason,
-            "trust_reasons": [],
-            "candidates": [],
-        },
     }
 
 

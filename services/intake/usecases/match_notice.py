@@ -11,7 +11,8 @@ from services.common.auth import Principal
 from services.common.errors import Invalid
 from services.common.store import Document
 from services.intake.domain.notice_access import may_match_to
-from services.intake.domain.notices import matched_fields, notified_event, resolution
+from services.intake.domain.notice_matches import matched_fields
+from services.intake.domain.notices import notified_event, resolution
 from services.intake.ports import IntakePorts
 from services.intake.usecases.read_notices import waiting_for
 

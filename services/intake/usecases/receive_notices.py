@@ -28,6 +28,7 @@ from services.intake.domain.notice_matches import (
     ChildToMatch,
     Match,
     match_children,
+    match_fields,
     named_schools,
 )
 from services.intake.domain.notices import (
@@ -35,7 +36,6 @@ from services.intake.domain.notices import (
     Outcome,
     amendment,
     incident_id,
-    match_fields,
     new_notice,
     notice_id,
     notified_event,
