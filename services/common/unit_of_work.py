@@ -17,7 +17,7 @@ concern) use `insert`, which needs no lock.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -160,19 +160,49 @@ class DocumentWriter:
         events_for: Callable[[Document | None], Sequence[Event]],
         *,
         meta: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
     ) -> tuple[Document, bool]:
         """Make the document hold `state` (PUT semantics). When that changes it, also
         store `meta` and the events `events_for(current)` returns. Returns the document and
-        whether it changed: PUTting the same state again stores and publishes nothing."""
+        whether it changed: PUTting the same state again stores and publishes nothing.
+        `defaults` are the fields a new document starts with besides `state`; an existing
+        document keeps its own (another writer owns them)."""
         async with self.edit(collection, doc_id) as doc:
             if doc.current is not None and all(doc.current.get(k) == v for k, v in state.items()):
                 return doc.current, False
             if doc.current is None:
-                doc.create({**state, **(meta or {})})
+                doc.create({**(defaults or {}), **state, **(meta or {})})
             else:
                 doc.set({**state, **(meta or {})})
             doc.emit(*events_for(doc.current))
         return doc.document, True
+
+    @contextlib.asynccontextmanager
+    async def hold(
+        self,
+        collection: AsyncCollection[Document],
+        doc_ids: Iterable[Any],
+        *,
+        wait_seconds: float = 5.0,
+    ) -> AsyncIterator[None]:
+        """Hold several documents' locks, for a bulk path that reads them and rewrites them
+        through a store method writing each document's state and events in one write (then
+        `enqueue` them). The locks are taken in one order, sorted, by every such writer, so
+        two of them never wait for each other."""
+        try:
+            async with contextlib.AsyncExitStack() as held:
+                for doc_id in sorted(set(doc_ids)):
+                    await held.enter_async_context(
+                        self._locks.hold(lock_key(collection, doc_id), wait_seconds)
+                    )
+                yield
+        except LockBusy:
+            raise Busy("the records are being updated by someone else; try again") from None
+
+    def enqueue(self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]) -> None:
+        """Hand documents that a bulk store method wrote with new events to the relay."""
+        for doc_id in doc_ids:
+            self._relay.enqueue(collection, doc_id)
 
     async def _write(self, collection: AsyncCollection[Document], edit: DocumentEdit) -> None:
         kind, payload = edit.write()

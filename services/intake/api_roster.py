@@ -4,14 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
-from contracts.envelope import Actor
-from contracts.vocabulary import Role
 from services.common.auth import Principal
-from services.common.web import not_found, unprocessable
-from services.intake.api import SchoolId
-from services.intake.domain.roster import RosterFormatError
-from services.intake.roster_import import RosterImporter
-from services.intake.store import IntakeStore
+from services.common.ids import IdPath
+from services.intake.ports import IntakePorts
+from services.intake.usecases.import_roster import RosterSummary, import_roster
 
 CSV_BODY = {
     "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
@@ -26,30 +22,29 @@ def require_csv(request: Request) -> None:
         )
 
 
-def router(store: IntakeStore, importer: RosterImporter, principal_dep: Any) -> APIRouter:
+def summary_view(summary: RosterSummary) -> dict[str, Any]:
+    return {
+        "school_id": summary.school_id,
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "leavers_published": summary.leavers_published,
+        "rejected": [{"line": row.line, "reason": row.reason} for row in summary.rejected],
+    }
+
+
+def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["roster"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
     @api.post("/schools/{school_id}/roster", openapi_extra=CSV_BODY)
-    async def import_roster(
-        school_id: SchoolId, request: Request, principal: CurrentUser
+    async def post_roster(
+        school_id: IdPath, request: Request, principal: CurrentUser
     ) -> dict[str, Any]:
         """Upsert the school's pupils from CSV. Pupils missing from the file are kept;
         rows that cannot be read are listed with their line number and reason."""
-        school = await store.school(school_id)
-        if school is None or not principal.may_act_at(
-            school_id, school["trust_id"], frozenset({Role.ADMIN})
-        ):
-            raise not_found("school")
         require_csv(request)
-        try:
-            summary = await importer.import_csv(
-                school,
-                await request.body(),
-                Actor(kind="user", id=principal.user_id, role=Role.ADMIN),
-            )
-        except RosterFormatError as exc:
-            raise unprocessable("file", str(exc)) from None
-        return summary.view()
+        summary = await import_roster(ports, principal, school_id, await request.body())
+        return summary_view(summary)
 
     return api

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI
 
 from services.common.app import principal_dependency, serve, service_app
@@ -11,39 +14,47 @@ from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
 from services.intake import api, api_concerns, api_encompass, api_roster, api_senders
 from services.intake.body_limits import INTAKE_BODY_LIMITS
-from services.intake.encompass_intake import EncompassIntake
-from services.intake.leavers import departures_loop
 from services.intake.ports import IntakePorts
-from services.intake.roster_import import RosterImporter
 from services.intake.secret_box import SecretBox
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
+from services.intake.usecases.publish_departures import publish_departures
 
 
 def build_app(settings: IntakeSettings) -> FastAPI:
     runtime = ServiceRuntime("intake", settings)
     store = IntakeStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
-    runtime.relay.watch(store.schools, store.pupils, store.notifications)
+    runtime.relay.watch(store.schools, store.pupils, store.notices)
     # A concern is written once, with its event; only the relay touches it afterwards.
     runtime.relay.watch(store.concerns, write_once=True)
-    runtime.run_loop(
-        "departures",
-        departures_loop(store, runtime.relay, runtime.locks, settings.leaver_check_seconds),
+    ports = IntakePorts(
+        store,
+        DocumentWriter(runtime.locks, runtime.relay),
+        SystemClock(),
+        SecretBox(settings.secrets_keys()),
     )
-    ports = IntakePorts(store, DocumentWriter(runtime.locks, runtime.relay), SystemClock())
+    runtime.run_loop("departures", departures_loop(ports, settings.leaver_check_seconds))
     principal = principal_dependency(settings)
-    importer = RosterImporter(store, runtime.relay, runtime.locks)
-    encompass = EncompassIntake(store, runtime.relay, runtime.locks)
-    secret_box = SecretBox(settings.secrets_keys())
     routers = [
-        api.router(store, runtime.relay, runtime.locks, principal),
+        api.router(ports, principal),
         api_concerns.router(ports, principal),
-        api_roster.router(store, importer, principal),
-        api_senders.router(store, runtime.locks, secret_box, principal),
-        api_encompass.router(store, encompass, secret_box, principal),
+        api_roster.router(ports, principal),
+        api_senders.router(ports, principal),
+        api_encompass.router(ports, principal),
     ]
     return service_app("Harbour intake", runtime, routers, body_limits=INTAKE_BODY_LIMITS)
+
+
+def departures_loop(ports: IntakePorts, every_seconds: float) -> Callable[[], Awaitable[None]]:
+    """Leaving dates a roster named in the future come due as the days pass."""
+
+    async def loop() -> None:
+        while True:
+            await publish_departures(ports)
+            await asyncio.sleep(every_seconds)
+
+    return loop
 
 
 def main() -> None:

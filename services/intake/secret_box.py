@@ -1,6 +1,6 @@
 """Sender secrets at rest: sealed with Fernet (AES-CBC with HMAC-SHA256) under a key kept
 outside the store, so that a copy of the database cannot be used to forge police
-notifications. Several keys may be given, newest first, so that the key can be rotated."""
+notices. Several keys may be given, newest first, so that the key can be rotated."""
 
 from __future__ import annotations
 

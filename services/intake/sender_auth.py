@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 
 from fastapi import HTTPException, Request, status
 
+from services.common.ids import ID_RE
 from services.common.store import Document
 from services.intake.domain.signatures import (
     SIGNATURE_HEADER,
@@ -22,7 +22,6 @@ from services.intake.store import IntakeStore
 log = logging.getLogger("harbour.intake.senders")
 
 SENDER_HEADER = "X-Harbour-Sender"
-_SENDER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 # Verifying an unknown sender against a throwaway key makes it fail exactly like a
 # known sender with a wrong signature: the answer does not reveal which senders exist.
 _UNKNOWN_SENDER_KEY = secrets.token_bytes(32)
@@ -40,8 +39,8 @@ async def authenticate_sender(
     """Return the sender whose secret signs this request, or answer 401."""
     sender_id = request.headers.get(SENDER_HEADER, "").strip()
     sender = None
-    if _SENDER_ID.fullmatch(sender_id):
-        sender = await store.senders.find_one({"_id": sender_id})
+    if ID_RE.fullmatch(sender_id):
+        sender = await store.sender(sender_id)
     secret = _UNKNOWN_SENDER_KEY
     if sender is not None:
         try:

@@ -1,22 +1,37 @@
 """Intake's collections: schools, pupils (the roster used for matching), submissions,
-Operation Encompass senders and the police notifications, one document per child."""
+Operation Encompass senders and the police notices, one document per child. The notice
+queries are in store_notices.py."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from services.common.outbox import ensure_outbox_index
+from services.common.outbox import ensure_outbox_index, merge_updates, push_events, with_outbox
+from services.common.retries import gather_limited, retry_busy
 from services.common.store import Document
+from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
+from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import pupil_key
+from services.intake.store_notices import NoticeQueries
+
+# A document to store and the events it causes, written together.
+WithEvents = tuple[Document, Sequence[Event]]
+# What a roster import compares: the roster's own columns, plus what the matcher and the
+# departures check keep per pupil.
+ROSTER_PROJECTION = dict.fromkeys(
+    (*ROSTER_COLUMNS, "surname_key", "forename_keys", "left_notified", "outbox_pending"), 1
+)
 
 
-class IntakeStore:
+class IntakeStore(NoticeQueries):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.schools: AsyncCollection[Document] = db["schools"]
         self.pupils: AsyncCollection[Document] = db["pupils"]
@@ -24,11 +39,11 @@ class IntakeStore:
         # Police forces and hubs, with the shared secret that signs their requests.
         self.senders: AsyncCollection[Document] = db["encompass_senders"]
         # One document per child per incident (`_id` = notification_id), with its outbox.
-        self.notifications: AsyncCollection[Document] = db["encompass_notifications"]
+        self.notices: AsyncCollection[Document] = db["encompass_notifications"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.schools, self.pupils, self.concerns, self.notifications)
+        return (self.schools, self.pupils, self.concerns, self.notices)
 
     async def ensure_indexes(self) -> None:
         for collection in self.with_outbox:
@@ -52,15 +67,17 @@ class IntakeStore:
             [("school_id", ASCENDING), ("received_at", DESCENDING)], name="school_received"
         )
         await self.senders.create_index([("trust_ids", ASCENDING)], name="trusts")
-        await self.notifications.create_index([("incident_id", ASCENDING)], name="incident")
-        await self.notifications.create_index(
+        await self.notices.create_index([("incident_id", ASCENDING)], name="incident")
+        await self.notices.create_index(
             [("state", ASCENDING), ("trust_ids", ASCENDING), ("received_at", ASCENDING)],
             name="state_trusts",
         )
-        await self.notifications.create_index(
+        await self.notices.create_index(
             [("state", ASCENDING), ("school_ids", ASCENDING), ("received_at", ASCENDING)],
             name="state_schools",
         )
+
+    # --- schools and pupils --------------------------------------------------------------
 
     async def school(self, school_id: str) -> Document | None:
         return await self.schools.find_one({"_id": school_id})
@@ -70,6 +87,46 @@ class IntakeStore:
             {"_id": pupil_key(school_id, pupil_id)}, projection={"_id": 1}
         )
         return found is not None
+
+    async def roster_of(self, school_id: str) -> dict[str, Document]:
+        """pupil_id -> what a roster import compares, for every pupil of the school."""
+        cursor = self.pupils.find({"school_id": school_id}, projection=ROSTER_PROJECTION)
+        return {doc["pupil_id"]: doc async for doc in cursor}
+
+    async def roster_pupils(self, keys: Sequence[str]) -> list[Document | None]:
+        """The same, for a few pupils by `_id` (read again under their locks)."""
+        return await gather_limited(
+            [self.pupils.find_one({"_id": key}, projection=ROSTER_PROJECTION) for key in keys]
+        )
+
+    async def insert_new_pupils(self, pupils: Sequence[WithEvents]) -> set[int]:
+        """Bulk path of the unit of work: each pupil is one write with its events."""
+        return await _insert_new(self.pupils, pupils)
+
+    async def rewrite_pupils(
+        self, changes: Sequence[tuple[str, Mapping[str, Any], Sequence[Event]]]
+    ) -> None:
+        """Bulk path of the unit of work: set each pupil's fields and append its events in
+        one write per pupil. The caller holds the pupils' locks."""
+        operations = [
+            UpdateOne(
+                {"_id": key},
+                merge_updates({"$set": dict(fields), "$inc": {"version": 1}}, push_events(events)),
+            )
+            for key, fields, events in changes
+        ]
+        if operations:
+            await retry_busy(lambda: self.pupils.bulk_write(operations, ordered=True))
+
+    async def due_departures(self, today: date) -> list[str]:
+        """Pupils whose last day is before `today` and whose departure is unpublished."""
+        due = self.pupils.find(
+            {"left_notified": None, "on_roll_to": {"$lt": today.isoformat()}},
+            projection={"_id": 1},
+        )
+        return [doc["_id"] async for doc in due]
+
+    # --- concerns ------------------------------------------------------------------------
 
     async def concern(self, concern_id: str) -> Document | None:
         return await self.concerns.find_one({"_id": concern_id}, projection={"outbox": 0})
@@ -95,16 +152,49 @@ class IntakeStore:
             "concern": submission.model_dump(mode="json"),
         }
 
+    # --- Encompass senders and notices ---------------------------------------------------
 
-async def insert_new(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
-    """Insert documents; return the positions of those that already existed."""
-    try:
-        await collection.insert_many(documents, ordered=False)
-    except BulkWriteError as exc:
-        lost = set()
-        for error in exc.details.get("writeErrors", []):
-            if error.get("code") != 11000:
-                raise
-            lost.add(error["index"])
-        return lost
-    return set()
+    async def sender(self, sender_id: str) -> Document | None:
+        """With its sealed secret: for verifying its requests."""
+        return await self.senders.find_one({"_id": sender_id})
+
+    async def sender_profile(self, sender_id: str) -> Document | None:
+        return await self.senders.find_one({"_id": sender_id}, projection={"secret_sealed": 0})
+
+    async def save_sender(self, sender_id: str, state: Mapping[str, Any], *, new: bool) -> None:
+        """The caller holds the sender's lock."""
+        if new:
+            await self.senders.insert_one({"_id": sender_id, **state, "version": 1})
+            return
+        await self.senders.update_one(
+            {"_id": sender_id},
+            # `$unset`: a secret stored before secrets were sealed goes for good.
+            {"$set": dict(state), "$unset": {"secret": ""}, "$inc": {"version": 1}},
+        )
+
+    async def insert_new_notices(self, notices: Sequence[WithEvents]) -> set[int]:
+        """Bulk path of the unit of work: each notice is one write with its events."""
+        return await _insert_new(self.notices, notices)
+
+
+async def _insert_new(
+    collection: AsyncCollection[Document], documents: Sequence[WithEvents]
+) -> set[int]:
+    """Insert documents with their events in one insert_many (nothing else can be writing
+    a document that does not exist yet, so no lock is needed); return the positions of
+    those that already existed, which are left as they are."""
+    stored = [with_outbox(document, events) for document, events in documents]
+
+    async def insert() -> set[int]:
+        try:
+            await collection.insert_many(stored, ordered=False)
+        except BulkWriteError as exc:
+            lost = set()
+            for error in exc.details.get("writeErrors", []):
+                if error.get("code") != 11000:
+                    raise
+                lost.add(error["index"])
+            return lost
+        return set()
+
+    return await retry_busy(insert)

@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.intake.domain.encompass import (
-    EncompassNotification,
+    EncompassNotice,
     child_key,
     content_hash,
 )
@@ -24,13 +24,13 @@ from services.intake.domain.encompass_batch import (
     MAX_BATCH_BYTES,
     MAX_BATCH_ROWS,
     BatchFormatError,
+    BatchResult,
     BatchTooLarge,
     InvalidRow,
     ParsedRow,
     parse_batch,
-    parse_date_of_birth,
-    parse_present,
 )
+from services.intake.domain.encompass_batch_rows import parse_date_of_birth, parse_present
 
 SAMPLES = Path(__file__).parents[1] / "samples" / "encompass"
 TODAY = date(2026, 3, 10)
@@ -42,12 +42,12 @@ def sample(name: str) -> dict[str, Any]:
     return json.loads((SAMPLES / name).read_text(encoding="utf-8"))
 
 
-def notification(**changes: Any) -> EncompassNotification:
+def notification(**changes: Any) -> EncompassNotice:
     data = sample("notification_single_child.json") | changes
-    return EncompassNotification.model_validate(data, context=CONTEXT)
+    return EncompassNotice.model_validate(data, context=CONTEXT)
 
 
-def with_child(**changes: Any) -> EncompassNotification:
+def with_child(**changes: Any) -> EncompassNotice:
     child = sample("notification_single_child.json")["children"][0] | changes
     return notification(children=[child])
 
@@ -56,7 +56,7 @@ def errors(**changes: Any) -> dict[str, str]:
     """Field path -> message for a body the webhook would answer with 422."""
     data = sample("notification_single_child.json") | changes
     with pytest.raises(ValidationError) as refused:
-        EncompassNotification.model_validate(data, context=CONTEXT)
+        EncompassNotice.model_validate(data, context=CONTEXT)
     return {".".join(map(str, e["loc"])): e["msg"] for e in refused.value.errors(include_url=False)}
 
 
@@ -99,8 +99,17 @@ def parse(data: bytes) -> list[ParsedRow | InvalidRow]:
     return list(parse_batch(data, today=TODAY).rows)
 
 
+def invalid(result: BatchResult) -> list[InvalidRow]:
+    return [row for row in result.rows if isinstance(row, InvalidRow)]
+
+
+def notices(result: BatchResult) -> list[EncompassNotice]:
+    """One notice per incident with at least one valid row, in file order."""
+    return list({id(row.notice): row.notice for row in result.parsed}.values())
+
+
 def reasons(data: bytes) -> dict[int, str]:
-    return {r.line: r.reason for r in parse_batch(data, today=TODAY).invalid}
+    return {r.line: r.reason for r in invalid(parse_batch(data, today=TODAY))}
 
 
 # --- Webhook body -----------------------------------------------------------------
@@ -108,7 +117,7 @@ def reasons(data: bytes) -> dict[int, str]:
 
 class TestWebhookBody:
     def test_the_sample_notification_is_accepted(self):
-        n = EncompassNotification.model_validate_json(
+        n = EncompassNotice.model_validate_json(
             (SAMPLES / "notification_single_child.json").read_bytes(), context=CONTEXT
         )
         assert n.police_reference == "22/123456/26"
@@ -123,9 +132,7 @@ class TestWebhookBody:
         assert (zoe.upn, zoe.school_urn, zoe.present) == (None, "116789", True)
 
     def test_siblings_at_two_schools_arrive_in_one_notification(self):
-        n = EncompassNotification.model_validate(
-            sample("notification_siblings.json"), context=CONTEXT
-        )
+        n = EncompassNotice.model_validate(sample("notification_siblings.json"), context=CONTEXT)
         assert [(c.forename, c.school_urn) for c in n.children] == [
             ("Amelia", "116789"),
             ("Kai", "145210"),
@@ -261,7 +268,7 @@ class TestWebhookBody:
 # --- Fingerprints ------------------------------------------------------------------
 
 
-def fingerprint(n: EncompassNotification, index: int = 0) -> tuple[str, str]:
+def fingerprint(n: EncompassNotice, index: int = 0) -> tuple[str, str]:
     child = n.children[index]
     return child_key(n.force, n.police_reference, child), content_hash(n, child)
 
@@ -346,7 +353,7 @@ class TestFingerprints:
         webhook = notification()
         parsed = parse_batch((SAMPLES / "batch_mixed.csv").read_bytes(), today=TODAY).parsed[0]
         assert child_key(webhook.force, webhook.police_reference, webhook.children[0]) == (
-            child_key(parsed.notification.force, parsed.notification.police_reference, parsed.child)
+            child_key(parsed.notice.force, parsed.notice.police_reference, parsed.child)
         )
 
     def test_fingerprints_are_sha256_hex(self):
@@ -395,16 +402,14 @@ class TestBatchSample:
 
     def test_rows_with_the_same_force_and_reference_are_one_incident(self):
         result = parse_batch((SAMPLES / "batch_mixed.csv").read_bytes(), today=TODAY)
-        incidents = {
-            n.police_reference: [c.forename for c in n.children] for n in result.notifications
-        }
+        incidents = {n.police_reference: [c.forename for c in n.children] for n in notices(result)}
         assert incidents == {
             "22/123456/26": ["Zoë", "Alfie"],
             "22/130001/26": ["Amelia", "Kai"],
             "22/130081/26": ["Seun"],
         }
         amelia, kai = result.parsed[2], result.parsed[3]
-        assert amelia.notification is kai.notification
+        assert amelia.notice is kai.notice
         assert (amelia.child.school_urn, kai.child.school_urn) == ("116789", "145210")
         assert kai.child.voice_of_child == 'Kai said "it happens every weekend".'
         assert kai.child.present is True and amelia.child.present is False
@@ -481,11 +486,11 @@ class TestBatchRows:
         )
         result = parse_batch(data, today=TODAY)
         assert [r.line for r in result.parsed] == [2, 4, 6]
-        assert {r.line: r.reason for r in result.invalid} == {
+        assert {r.line: r.reason for r in invalid(result)} == {
             3: "child_forename: required",
             5: "school_urn: must be a DfE URN (6 digits)",
         }
-        assert [c.forename for c in result.parsed[0].notification.children] == [
+        assert [c.forename for c in result.parsed[0].notice.children] == [
             "Noah",
             "Ruby",
             "Rosie",
@@ -549,7 +554,7 @@ class TestBatchRows:
                 child_forename="Isla", force="WEST MERCIA POLICE", police_reference="22/140001/26 "
             ),
         )
-        (notification,) = parse_batch(data, today=TODAY).notifications
+        (notification,) = notices(parse_batch(data, today=TODAY))
         assert [c.forename for c in notification.children] == ["Noah", "Isla"]
 
     def test_the_earliest_notified_at_of_an_incident_is_kept(self):
@@ -557,7 +562,7 @@ class TestBatchRows:
             row(child_forename="Noah", notified_at="2026-03-10T07:00:00+00:00"),
             row(child_forename="Isla", notified_at="2026-03-10T06:30:00+00:00"),
         )
-        (notification,) = parse_batch(data, today=TODAY).notifications
+        (notification,) = notices(parse_batch(data, today=TODAY))
         assert notification.notified_at.isoformat() == "2026-03-10T06:30:00+00:00"
 
     def test_the_same_child_twice_in_one_incident_is_refused(self):
@@ -569,13 +574,13 @@ class TestBatchRows:
 
     def test_the_same_child_in_two_incidents_is_two_notifications(self):
         data = batch(row(), row(police_reference="22/140002/26"))
-        assert len(parse_batch(data, today=TODAY).notifications) == 2
+        assert len(notices(parse_batch(data, today=TODAY))) == 2
 
     def test_at_most_fifty_children_per_incident(self):
         data = batch(*(row(child_forename=f"Child{i:02}") for i in range(51)))
         result = parse_batch(data, today=TODAY)
         assert len(result.parsed) == 50
-        assert {r.line: r.reason for r in result.invalid} == {
+        assert {r.line: r.reason for r in invalid(result)} == {
             52: "police_reference: more than 50 children"
         }
 
@@ -589,7 +594,7 @@ class TestBatchRows:
             None,
             None,
         )
-        assert parsed.notification.police_action is None
+        assert parsed.notice.police_action is None
 
     def test_quoted_commas_quotes_and_line_breaks_are_kept(self):
         voice = 'She said "Daddy shouted, then left".\nShe wants to stay at Nan\'s.'

@@ -4,13 +4,18 @@ from datetime import date
 from typing import Any
 
 from services.intake.domain.pupil_records import (
+    ROSTER_ONLY_FIELDS,
     candidate_from,
+    details_state,
+    due_departure,
     left_event_id,
     lookup_keys,
     plan_pupil,
+    pupil_document,
     roster_state,
 )
 from services.intake.domain.roster import RosterPupil, is_on_roll
+from services.intake.domain.schools import PupilDetails
 
 TODAY = date(2026, 3, 10)
 
@@ -47,6 +52,15 @@ class TestStoredState:
             "surname_key": "nibhriain",
             "forename_keys": ["siobhan"],
         }
+
+    def test_a_pupil_is_stored_alike_whichever_way_it_arrived(self):
+        details = PupilDetails(forename="Zoë", surname="O'Brien", date_of_birth=date(2018, 5, 2))
+        from_put = pupil_document("s1", "t1", details_state("OAK-0001", details))
+        from_roster = pupil_document("s1", "t1", roster_state(pupil()))
+        assert from_put.keys() == from_roster.keys()
+        assert [from_put[name] for name in ROSTER_ONLY_FIELDS] == [None, None, None]
+        assert from_put["left_notified"] is None
+        assert from_put["forename_keys"] == from_roster["forename_keys"]
 
 
 class TestPlan:
@@ -106,13 +120,29 @@ class TestPlan:
         assert plan.extra == {"left_notified": None}
         assert plan.left_on is None
 
-    def test_a_pupil_first_recorded_by_put_gains_the_departure_flag(self):
+    def test_a_pupil_recorded_by_put_takes_the_roll_dates_from_the_roster(self):
         p = pupil()
-        from_put = {k: v for k, v in stored(p).items() if k != "left_notified"}
+        details = PupilDetails(
+            forename="Zoë", surname="O'Brien", date_of_birth=date(2018, 5, 2), upn=p.upn
+        )
+        from_put = pupil_document("s1", "t1", details_state(p.pupil_id, details))
         plan = plan_pupil(p, from_put, TODAY)
-        assert plan.kind == "unchanged"
-        assert plan.extra == {"left_notified": None}
-        assert plan.writes
+        assert plan.kind == "updated"
+        assert not plan.recorded  # nothing the other services hold has changed
+        assert plan.extra == {}
+
+    def test_an_old_document_without_the_departure_flag_has_not_departed(self):
+        left = pupil(on_roll_to=date(2026, 2, 13))
+        old = {k: v for k, v in stored(left).items() if k != "left_notified"}
+        assert plan_pupil(left, old, TODAY).left_on == date(2026, 2, 13)
+        assert not plan_pupil(pupil(), {**old, "on_roll_to": None}, TODAY).writes
+
+    def test_a_departure_is_due_once_the_last_day_is_over(self):
+        left = stored(pupil(on_roll_to=date(2026, 3, 9)))
+        assert due_departure(left, TODAY) == date(2026, 3, 9)
+        assert due_departure({**left, "left_notified": "2026-03-09"}, TODAY) is None
+        assert due_departure(stored(pupil(on_roll_to=TODAY)), TODAY) is None
+        assert due_departure(stored(pupil()), TODAY) is None
 
     def test_departure_event_ids_are_deterministic(self):
         day = date(2025, 7, 18)
@@ -129,6 +159,11 @@ class TestCandidates:
         assert candidate.on_roll_from == date(2022, 9, 1)
 
     def test_a_pupil_recorded_without_roll_dates_counts_as_on_roll(self):
+        details = PupilDetails(forename="Amelia", surname="Hart", date_of_birth=date(2016, 4, 12))
+        doc = pupil_document("s1", "t1", details_state("p1", details))
+        assert is_on_roll(candidate_from(doc), TODAY)
+
+    def test_an_old_document_without_roll_fields_counts_as_on_roll(self):
         doc = {
             "pupil_id": "p1",
             "school_id": "s1",

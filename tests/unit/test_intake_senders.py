@@ -5,7 +5,8 @@ from pydantic import ValidationError
 
 from contracts.vocabulary import Role
 from services.common.auth import Principal
-from services.intake.domain.senders import SenderRegistration, may_manage, sender_view
+from services.intake.api_senders import sender_view
+from services.intake.domain.senders import SenderRegistration, may_manage
 
 SECRET = "k3Y-" + "x" * 40
 

@@ -14,14 +14,10 @@ from typing import Any
 
 import pytest
 
-from services.intake.domain.encompass import EncompassNotification, NotifiedChild
-from services.intake.domain.matching import (
-    Candidate,
-    MatchResult,
-    match_child,
-    pool_query,
-)
-from services.intake.domain.roster import parse_roster
+from services.intake.domain.encompass import EncompassNotice, NotifiedChild
+from services.intake.domain.matching import Candidate, MatchResult, match_child
+from services.intake.domain.pupil_records import candidate_from, pupil_document, roster_state
+from services.intake.domain.roster import RosterPupil, parse_roster
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 TODAY = date(2026, 3, 10)
@@ -358,17 +354,9 @@ class TestSchoolNotKnown:
         )
 
 
-class TestPoolQuery:
-    def test_the_store_is_asked_by_surname_key_date_of_birth_and_upn(self):
-        notified = child(surname="O’Brien", upn="a123456789012")
-        query = pool_query(notified, frozenset({SEVERN_VALE}))
-        assert query.surname_key == "obrien"
-        assert query.date_of_birth == date(2018, 5, 2)
-        assert query.upn == "A123456789012"
-        assert query.trust_ids == {SEVERN_VALE}
-
-    def test_without_a_upn_only_the_name_keys_are_used(self):
-        assert pool_query(child(), BOTH_TRUSTS).upn is None
+def stored(pupil: RosterPupil, school_id: str) -> Candidate:
+    """A roster pupil as the matcher sees it once stored."""
+    return candidate_from(pupil_document(school_id, TRUST_OF[school_id], roster_state(pupil)))
 
 
 @pytest.fixture(scope="module")
@@ -377,19 +365,16 @@ def sample_pool() -> list[Candidate]:
     for school, name in ((OAKFIELD, "oakfield_primary"), (RIVERSIDE, "riverside_academy")):
         roster = parse_roster((SAMPLES / "roster" / f"{name}.csv").read_bytes())
         assert roster.rejected == []
-        candidates += [
-            Candidate.from_pupil(p, school_id=school, trust_id=TRUST_OF[school])
-            for p in roster.pupils
-        ]
+        candidates += [stored(p, school) for p in roster.pupils]
     return candidates
 
 
 class TestWithTheSampleRostersAndNotifications:
     """The sample files together: what a DSL at each school would see."""
 
-    def notification(self, name: str) -> EncompassNotification:
+    def notification(self, name: str) -> EncompassNotice:
         text = (SAMPLES / "encompass" / name).read_text(encoding="utf-8")
-        return EncompassNotification.model_validate_json(text, context={"today": TODAY})
+        return EncompassNotice.model_validate_json(text, context={"today": TODAY})
 
     def test_siblings_at_two_schools_of_the_trust_are_each_matched(self, sample_pool):
         siblings = self.notification("notification_siblings.json")
@@ -431,7 +416,7 @@ class TestWithTheSampleRostersAndNotifications:
 def test_a_candidate_carries_the_roster_pupil_with_its_school_and_trust():
     roster = parse_roster((SAMPLES / "roster" / "oakfield_primary.csv").read_bytes())
     seun = next(p for p in roster.pupils if p.pupil_id == "OAK-0004")
-    candidate = Candidate.from_pupil(seun, school_id=OAKFIELD, trust_id=SEVERN_VALE)
+    candidate = stored(seun, OAKFIELD)
     assert dataclasses.asdict(candidate) == {
         "pupil_id": "OAK-0004",
         "school_id": OAKFIELD,

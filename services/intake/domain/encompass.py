@@ -1,6 +1,6 @@
-"""Operation Encompass notifications from police, and their content fingerprints.
+"""Operation Encompass notices: what the police send about an incident, and its fingerprints.
 
-A notification describes one incident and the children linked to it. Each child is
+A notice describes one incident and the children linked to it. Each child is
 handled separately downstream (matched to a pupil, alerted to that pupil's school),
 so duplicate and amendment detection is per child: `child_key` says "the same child
 in the same incident", `content_hash` says "with the same content".
@@ -14,7 +14,6 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Self
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -30,9 +29,9 @@ from pydantic import (
     model_validator,
 )
 
+from services.common.clock import uk_date, uk_today
 from services.intake.domain.names import normalise_name, parse_upn
 
-UK = ZoneInfo("Europe/London")
 MAX_CHILDREN = 50
 MAX_TEXT_LENGTH = 10_000
 MAX_NAME_LENGTH = 100
@@ -123,10 +122,6 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_datetime_text)]
 
 
-def uk_today() -> date:
-    return datetime.now(UK).date()
-
-
 class NotifiedChild(BaseModel):
     """A child the police link to the incident, as the police recorded them."""
 
@@ -152,7 +147,7 @@ class NotifiedChild(BaseModel):
         return value
 
 
-class EncompassNotification(BaseModel):
+class EncompassNotice(BaseModel):
     """One incident notified by a police force, with the children linked to it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -183,7 +178,7 @@ class EncompassNotification(BaseModel):
     @property
     def incident_date(self) -> date:
         """The incident's calendar date in England, which decides who was on roll."""
-        return self.incident_at.astimezone(UK).date()
+        return uk_date(self.incident_at)
 
 
 def reference_key(police_reference: str) -> str:
@@ -195,7 +190,7 @@ def force_key(force: str) -> str:
 
 
 def incident_key(force: str, police_reference: str) -> tuple[str, str]:
-    """Rows or notifications with equal keys describe the same incident."""
+    """Rows or notices with equal keys describe the same incident."""
     return force_key(force), reference_key(police_reference)
 
 
@@ -219,16 +214,16 @@ def child_key(force: str, police_reference: str, child: NotifiedChild) -> str:
     )
 
 
-def content_hash(notification: EncompassNotification, child: NotifiedChild) -> str:
-    """Fingerprint what a school would read about this child in this notification.
+def content_hash(notice: EncompassNotice, child: NotifiedChild) -> str:
+    """Fingerprint what a school would read about this child in this notice.
 
     Same `child_key` and same hash: a duplicate. Same key, different hash: an
     amendment. `notified_at` is left out because a plain re-send carries a new one;
     instants are compared in UTC so equal times in different offsets hash equally.
     Other children of the incident are left out so that adding a sibling does not
-    amend this child's notification.
+    amend this child's notice.
     """
-    n = notification
+    n = notice
     return _sha256(
         {
             "force": force_key(n.force),

@@ -1,11 +1,13 @@
 """Matching a child named by police to exactly one pupil, or to nobody.
 
-A wrong match sends a domestic-abuse notification about one child to the school of
+A wrong match sends a domestic-abuse notice about one child to the school of
 another, so the rules only ever match on unambiguous evidence. Everything else is
 left unmatched for a Designated Safeguarding Lead (DSL) to resolve by hand, with a
 reason and the near-miss pupils to choose from.
 
-The caller owns the database: it fetches a small pool of pupils with `pool_query`
+The caller owns the database: it fetches a small pool of pupils (every pupil of the
+sender's trusts, on roll or not, sharing the child's surname key or UPN, which also
+brings back "same name, different date of birth" pupils to offer for matching by hand)
 and passes it in, so this module stays pure.
 """
 
@@ -17,8 +19,8 @@ from datetime import date
 from typing import Literal
 
 from services.intake.domain.encompass import NotifiedChild
-from services.intake.domain.names import forename_keys, normalise_name, surname_key
-from services.intake.domain.roster import RosterPupil, is_on_roll
+from services.intake.domain.names import forename_keys, normalise_name
+from services.intake.domain.roster import is_on_roll
 
 Outcome = Literal["matched", "unmatched"]
 MatchedBy = Literal["upn", "school", "trust"]
@@ -41,21 +43,6 @@ class Candidate:
     on_roll_from: date
     on_roll_to: date | None
 
-    @classmethod
-    def from_pupil(cls, pupil: RosterPupil, *, school_id: str, trust_id: str) -> Candidate:
-        return cls(
-            pupil_id=pupil.pupil_id,
-            school_id=school_id,
-            trust_id=trust_id,
-            upn=pupil.upn,
-            forename=pupil.forename,
-            preferred_forename=pupil.preferred_forename,
-            surname=pupil.surname,
-            date_of_birth=pupil.date_of_birth,
-            on_roll_from=pupil.on_roll_from,
-            on_roll_to=pupil.on_roll_to,
-        )
-
 
 @dataclass(frozen=True)
 class MatchResult:
@@ -70,32 +57,6 @@ class MatchResult:
     @property
     def matched(self) -> bool:
         return self.outcome == "matched"
-
-
-@dataclass(frozen=True)
-class PoolQuery:
-    """What the caller should fetch from the pupil store before calling `match_child`.
-
-    Fetch every pupil, on roll or not, whose trust_id is in `trust_ids` and whose
-    `surname_key` equals this one or whose UPN equals `upn` (when set). Fetching by
-    surname key alone, rather than surname key and date of birth, also brings back
-    "same name, different date of birth" pupils to offer for manual matching; an
-    index on (surname_key, date_of_birth) serves both.
-    """
-
-    trust_ids: frozenset[str]
-    surname_key: str
-    date_of_birth: date
-    upn: str | None
-
-
-def pool_query(child: NotifiedChild, allowed_trust_ids: frozenset[str]) -> PoolQuery:
-    return PoolQuery(
-        trust_ids=allowed_trust_ids,
-        surname_key=surname_key(child.surname),
-        date_of_birth=child.date_of_birth,
-        upn=child.upn,
-    )
 
 
 def match_child(

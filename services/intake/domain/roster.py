@@ -15,6 +15,7 @@ from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from services.common.ids import ID_PATTERN, ID_RE, MAX_ID_LENGTH
 from services.intake.domain import csv_files
 from services.intake.domain.names import normalise_name, parse_upn
 
@@ -29,16 +30,14 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "on_roll_from",
     "on_roll_to",
 )
-MAX_ID_LENGTH = 64
 MAX_NAME_LENGTH = 100
 MAX_POSTCODE_LENGTH = 10
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _POSTCODE = re.compile(r"[A-Z0-9 ]+")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 
 PupilId = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH, pattern=f"^{_ID.pattern}$")
+    str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN)
 ]
 PupilName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
 
@@ -61,11 +60,6 @@ class RosterPupil(BaseModel):
     postcode: Annotated[str, StringConstraints(max_length=MAX_POSTCODE_LENGTH)] | None
     on_roll_from: date
     on_roll_to: date | None
-
-    @property
-    def surname_key(self) -> str:
-        """Store this alongside the pupil: it is the lookup key for matching."""
-        return normalise_name(self.surname)
 
 
 @dataclass(frozen=True)
@@ -180,7 +174,7 @@ def _plain(value: str, max_length: int) -> str:
 def _pupil_id(value: str) -> str:
     pupil_id = _plain(value, MAX_ID_LENGTH)
     # Same shape as ids elsewhere in intake, which builds keys like "<school>/<pupil>".
-    if not _ID.fullmatch(pupil_id):
+    if not ID_RE.fullmatch(pupil_id):
         raise ValueError("use only letters, digits and _ . : - (starting with a letter or digit)")
     return pupil_id
 

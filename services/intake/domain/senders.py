@@ -6,12 +6,13 @@ given and never hashed, logged or returned) and the trusts whose schools it may 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
 
 from contracts.vocabulary import Role
 from services.common.auth import Principal
+from services.common.ids import ID_PATTERN, MAX_ID_LENGTH
 
 MIN_SECRET_LENGTH = 32
 MAX_SECRET_LENGTH = 512
@@ -19,7 +20,7 @@ MAX_TRUSTS = 50
 
 TrustId = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"),
+    StringConstraints(min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN),
 ]
 
 
@@ -66,13 +67,3 @@ def administered_trusts(principal: Principal) -> frozenset[str]:
 def may_manage(principal: Principal, trust_ids: list[str] | frozenset[str]) -> bool:
     """Only an admin of every trust a sender names may register, change or read it."""
     return bool(trust_ids) and frozenset(trust_ids) <= administered_trusts(principal)
-
-
-def sender_view(sender: dict[str, Any]) -> dict[str, Any]:
-    """What an admin may read back: never the secret."""
-    return {
-        "sender_id": sender["_id"],
-        "name": sender["name"],
-        "trust_ids": sender["trust_ids"],
-        "updated_at": sender.get("updated_at"),
-    }

@@ -6,24 +6,21 @@ from contracts.intake_v1 import CONCERN_RAISED
 from services.common.auth import Principal
 from services.common.errors import Conflict, Invalid, NotFound
 from services.intake.domain.concerns import ConcernSubmission
-from services.intake.ports import IntakePorts
-from services.intake.store import IntakeStore
 from services.intake.usecases.concern_receipt import concern_receipt
 from services.intake.usecases.raise_concern import raise_concern
 from tests.support.api import concern_body
-from tests.support.memory import FixedClock, memory_db, memory_writer, outbox_of
+from tests.support.memory import outbox_of
+from tests.unit.usecases.intake_ports import memory_intake
 
 TEACHER = Principal("teacher-1", frozenset({"staff"}), "oak", None)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 async def world():
-    db = memory_db()
-    store = IntakeStore(db)
-    writer, relay = memory_writer(db)
-    await store.schools.insert_one({"_id": "oak", "trust_id": "oak-trust", "name": "Oak"})
-    await store.pupils.insert_one({"_id": "oak/P1", "school_id": "oak", "pupil_id": "P1"})
-    return IntakePorts(store, writer, FixedClock()), relay
+    ports, relay = memory_intake()
+    await ports.store.schools.insert_one({"_id": "oak", "trust_id": "oak-trust", "name": "Oak"})
+    await ports.store.pupils.insert_one({"_id": "oak/P1", "school_id": "oak", "pupil_id": "P1"})
+    return ports, relay
 
 
 def submission(pupil_id="P1", **overrides):

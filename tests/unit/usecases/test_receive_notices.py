@@ -1,0 +1,111 @@
+"""Receiving police notices: each child is matched, left for a DSL, recognised as a
+re-send, or amended; events go out only for matched children, and once per fact."""
+
+import pytest
+
+from contracts.intake_v1 import ENCOMPASS_AMENDED, ENCOMPASS_NOTIFIED
+from tests.support.memory import outbox_of
+from tests.unit.usecases.intake_ports import ZOE, memory_intake, notice, pupil_doc, receive
+
+
+@pytest.fixture
+async def world():
+    ports, relay = memory_intake()
+    await ports.store.schools.insert_many(
+        [
+            {"_id": "oak", "trust_id": "severn", "name": "Oakfield", "urn": "116789"},
+            {"_id": "hill", "trust_id": "malvern", "name": "Hillside", "urn": "123456"},
+        ]
+    )
+    await ports.store.pupils.insert_many(
+        [pupil_doc("oak", "severn", "OAK-1"), pupil_doc("hill", "malvern", "HILL-1")]
+    )
+    return ports, relay
+
+
+async def test_a_child_on_the_named_schools_roll_is_matched_and_published(world):
+    ports, relay = world
+    [(notice_id, outcome)] = await receive(ports, notice())
+
+    assert outcome == "matched"
+    stored = await ports.store.notice(notice_id)
+    assert (stored["school_id"], stored["pupil_id"]) == ("oak", "OAK-1")
+    assert stored["match"]["matched_by"] == "school"
+    assert await outbox_of(ports.store.notices, notice_id) == [ENCOMPASS_NOTIFIED]
+    assert relay.enqueued == [("encompass_notifications", notice_id)]
+
+
+async def test_a_child_nobody_matches_waits_for_a_dsl_and_publishes_nothing(world):
+    ports, relay = world
+    [(notice_id, outcome)] = await receive(
+        ports, notice({**ZOE, "date_of_birth": "2018-05-20", "school_urn": "116789"})
+    )
+
+    assert outcome == "unmatched"
+    stored = await ports.store.notice(notice_id)
+    assert stored["school_ids"] == ["oak"]
+    assert [c["pupil_id"] for c in stored["match"]["candidates"]] == ["OAK-1"]
+    assert await outbox_of(ports.store.notices, notice_id) == []
+    assert relay.enqueued == []
+
+
+async def test_pupils_of_trusts_the_sender_may_not_notify_are_never_matched(world):
+    ports, _ = world
+    [(notice_id, outcome)] = await receive(ports, notice({**ZOE, "school_urn": "123456"}))
+
+    assert outcome == "unmatched"  # a school of another trust is as good as unknown
+    stored = await ports.store.notice(notice_id)
+    assert [c["pupil_id"] for c in stored["match"]["candidates"]] == ["OAK-1"]
+    assert stored["trust_ids"] == ["severn"]
+
+
+async def test_a_resend_of_the_same_content_is_a_duplicate_and_writes_nothing(world):
+    ports, relay = world
+    [(notice_id, _)] = await receive(ports, notice())
+    before = await ports.store.notice(notice_id)
+    ports.clock.advance(hours=1)
+
+    assert await receive(ports, notice(notified_at="2026-03-10T08:00:00+00:00")) == [
+        (notice_id, "duplicate")
+    ]
+    assert await ports.store.notice(notice_id) == before
+    assert len(relay.enqueued) == 1
+
+
+async def test_new_content_for_a_matched_child_is_an_amendment_not_a_second_alert(world):
+    ports, relay = world
+    [(notice_id, _)] = await receive(ports, notice())
+
+    [(same_id, outcome)] = await receive(ports, notice(circumstances="Criminal damage."))
+
+    assert (same_id, outcome) == (notice_id, "amended")
+    stored = await ports.store.notice(notice_id)
+    assert stored["revision"] == 2
+    assert stored["content"]["circumstances"] == "Criminal damage."
+    assert stored["pupil_id"] == "OAK-1"
+    assert await outbox_of(ports.store.notices, notice_id) == [
+        ENCOMPASS_NOTIFIED,
+        ENCOMPASS_AMENDED,
+    ]
+    assert relay.enqueued == [("encompass_notifications", notice_id)] * 2
+
+
+async def test_an_amendment_naming_the_school_matches_a_child_left_unmatched(world):
+    ports, _ = world
+    [(notice_id, first)] = await receive(ports, notice({**ZOE, "school_urn": "999999"}))
+    [(_, then)] = await receive(ports, notice({**ZOE, "school_urn": "116789"}))
+
+    assert (first, then) == ("unmatched", "amended")
+    stored = await ports.store.notice(notice_id)
+    assert (stored["state"], stored["revision"], stored["pupil_id"]) == ("matched", 2, "OAK-1")
+    assert await outbox_of(ports.store.notices, notice_id) == [ENCOMPASS_NOTIFIED]
+
+
+async def test_each_child_of_an_incident_has_its_own_outcome(world):
+    ports, _ = world
+    alfie = {"forename": "Alfie", "surname": "O'Brien", "date_of_birth": "2016-01-31"}
+    outcomes = await receive(ports, notice({**ZOE, "school_urn": "116789"}, alfie))
+
+    assert [outcome for _, outcome in outcomes] == ["matched", "unmatched"]
+    first, second = [await ports.store.notice(notice_id) for notice_id, _ in outcomes]
+    assert first["incident_id"] == second["incident_id"]
