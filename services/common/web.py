@@ -125,7 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Name each field; never echo the submitted value (it may be a child's details).
         return validation_failed([_describe(err) for err in exc.errors()])
 

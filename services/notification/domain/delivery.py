@@ -1,6 +1,7 @@
-"""Per-channel delivery planning: which channels a member gets, ids, retry timing, and the
+"""Per-channel delivery planning: which channels a member gets, ids, retry timing, the
 delivery records with their states (pending, sent, failed; cancelled when the alert was
-acknowledged first; disabled when the channel is not configured)."""
+acknowledged first; disabled when the channel is not configured), and the notice each one
+carries."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
