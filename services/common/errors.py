@@ -3,6 +3,8 @@ speak HTTP (services.common.web maps each to its status code)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class UseCaseError(Exception):
     """A request that cannot be carried out as asked; nothing was stored."""
@@ -31,6 +33,17 @@ class Invalid(UseCaseError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class InvalidFields(Invalid):
+    """A request with several problems at once, each naming its field (422, one entry per
+    problem, so the caller can fix them all in one go)."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        if not problems:
+            raise ValueError("InvalidFields needs at least one problem")
+        super().__init__(*problems[0])
+        self.problems = list(problems)
 
 
 class Busy(UseCaseError):

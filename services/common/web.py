@@ -15,7 +15,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.vocabulary import Role
 from services.common.auth import AuthError, Principal, TokenVerifier
-from services.common.errors import Busy, Conflict, Forbidden, Invalid, NotFound, UseCaseError
+from services.common.errors import (
+    Busy,
+    Conflict,
+    Forbidden,
+    Invalid,
+    InvalidFields,
+    NotFound,
+    UseCaseError,
+)
 from services.common.store import Document
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
@@ -94,6 +102,13 @@ _STATUS_OF: dict[type[UseCaseError], int] = {
 
 def error_response(exc: UseCaseError) -> JSONResponse:
     """A use case's refusal as the HTTP answer (the same shapes as FastAPI's own errors)."""
+    if isinstance(exc, InvalidFields):
+        return validation_failed(
+            [
+                {"loc": ["body", field], "field": field, "msg": message, "type": "value_error"}
+                for field, message in exc.problems
+            ]
+        )
     if isinstance(exc, Invalid):
         return JSONResponse(
             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -110,14 +125,18 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Name each field; never echo the submitted value (it may be a child's details).
-        errors = [_describe(err) for err in exc.errors()]
-        summary = "; ".join(f"{e['field']}: {e['msg']}" for e in errors[:10])
-        return JSONResponse(
-            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-            content={"error": "validation_failed", "message": summary, "detail": errors},
-        )
+        return validation_failed([_describe(err) for err in exc.errors()])
+
+
+def validation_failed(errors: list[dict[str, Any]]) -> JSONResponse:
+    """422 naming every field at fault, with a one-line summary of the first ten."""
+    summary = "; ".join(f"{e['field']}: {e['msg']}" for e in errors[:10])
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"error": "validation_failed", "message": summary, "detail": errors},
+    )
 
 
 def _describe(err: Any) -> dict[str, Any]:

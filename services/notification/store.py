@@ -1,22 +1,32 @@
-"""notification's collections.
+"""notification's collections, their indexes, and every query and update on them.
 
-- alerts: one per triggering event; carries its escalation timer (next_step_at)
+- alerts: one per triggering event; carries its escalation timer (next_step_at) and an outbox
 - escalation_steps: one per alert and tier (id from step_id), who was notified and why
 - escalation_triggers: one per event that climbed the ladder, with the tiers it chose
 - deliveries: one per step, member and channel, with state, attempts and retry timer
-- alert_timers, delivery_timers: what the loops poll (see timers.py)
+- alert_timers, delivery_timers: what the loops poll (see services/common/timers.py)
 - rotas: one per school; staff: the users known at each school; schools: names
+
+Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.common.locks import lock_key
 from services.common.outbox import ensure_outbox_index
-from services.common.store import Document
+from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
+from services.notification.domain.rota import Rota
+
+WITHOUT_OUTBOX = {"outbox": 0}
 
 
 class NotificationStore:
@@ -35,10 +45,6 @@ class NotificationStore:
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
         return (self.alerts,)
 
-    async def school_name(self, school_id: str) -> str | None:
-        school = await self.schools.find_one({"_id": school_id})
-        return school["name"] if school else None
-
     async def ensure_indexes(self) -> None:
         await ensure_outbox_index(self.alerts)
         await self.alerts.create_index(
@@ -53,3 +59,151 @@ class NotificationStore:
         await self.steps.create_index([("alert_id", ASCENDING)], name="alert")
         await self.deliveries.create_index([("alert_id", ASCENDING)], name="alert")
         await self.staff.create_index([("school_id", ASCENDING)], name="school")
+
+    # --- schools (from intake's events) ---------------------------------------------------
+
+    async def school(self, school_id: str) -> Document | None:
+        return await self.schools.find_one({"_id": school_id})
+
+    async def school_name(self, school_id: str) -> str | None:
+        school = await self.school(school_id)
+        return school["name"] if school else None
+
+    async def record_school(
+        self, school_id: str, trust_id: str, name: str, as_of: datetime
+    ) -> bool:
+        """Keep the newest name and trust of a school; False if this news was older."""
+        state = {"name": name, "trust_id": trust_id, "school_id": school_id}
+        return await upsert_if_newer(self.schools, school_id, state, as_of)
+
+    # --- alerts ---------------------------------------------------------------------------
+
+    async def alert(self, alert_id: str) -> Document | None:
+        return await self.alerts.find_one({"_id": alert_id}, projection=WITHOUT_OUTBOX)
+
+    async def alert_of_school(self, alert_id: str, school_id: str) -> Document | None:
+        alert = await self.alert(alert_id)
+        return alert if alert is not None and alert["school_id"] == school_id else None
+
+    async def alert_in(self, scope: Mapping[str, str], alert_id: str) -> Document | None:
+        """The alert if it lies within `scope` (a tenant filter: school or trust)."""
+        return await self.alerts.find_one({"_id": alert_id, **scope}, projection=WITHOUT_OUTBOX)
+
+    async def alerts_in(
+        self, scope: Mapping[str, str], acknowledged: bool | None, limit: int
+    ) -> list[Document]:
+        """Alerts within `scope`, newest first; only (un)acknowledged ones if asked."""
+        query: dict[str, Any] = dict(scope)
+        if acknowledged is not None:
+            query["acknowledged_at"] = {"$ne": None} if acknowledged else None
+        cursor = self.alerts.find(query, projection=WITHOUT_OUTBOX)
+        return [alert async for alert in cursor.sort("created_at", -1).limit(limit)]
+
+    async def alerts_awaiting_rota(self, school_id: str) -> list[str]:
+        """Unacknowledged alerts of the school that stopped climbing for want of a rota."""
+        waiting = {"school_id": school_id, "awaiting_rota": True, "acknowledged_at": None}
+        return [a["_id"] async for a in self.alerts.find(waiting, projection={"_id": 1})]
+
+    # --- escalation steps and triggers ----------------------------------------------------
+
+    async def step(self, step_id: str) -> Document | None:
+        return await self.steps.find_one({"_id": step_id})
+
+    async def steps_by_id(self, step_ids: Iterable[str]) -> list[Document]:
+        """The steps that exist among these ids, in the order given (`_id` lookups only)."""
+        found = [await self.step(step_id) for step_id in step_ids]
+        return [step for step in found if step is not None]
+
+    async def steps_of_alert(self, alert_id: str) -> list[Document]:
+        """Every step of an alert, lowest tier first (for reading one alert)."""
+        cursor = self.steps.find({"alert_id": alert_id}).sort("tier", 1)
+        return [step async for step in cursor]
+
+    async def add_step(self, step: Document) -> bool:
+        """False if a step for that alert and tier was taken already."""
+        return await insert_if_absent(self.steps, step)
+
+    async def mark_step_planned(self, step_id: str) -> None:
+        await self.steps.update_one({"_id": step_id}, {"$set": {"planned": True}})
+
+    async def trigger(self, key: str) -> Document | None:
+        return await self.triggers.find_one({"_id": key})
+
+    async def add_trigger(self, trigger: Document) -> bool:
+        return await insert_if_absent(self.triggers, trigger)
+
+    # --- deliveries -----------------------------------------------------------------------
+
+    def delivery_lock(self, delivery_id: str) -> str:
+        """The lock every read-check-write of a delivery holds (the loop's replicas race)."""
+        return lock_key(self.deliveries, delivery_id)
+
+    async def delivery(self, delivery_id: str) -> Document | None:
+        return await self.deliveries.find_one({"_id": delivery_id})
+
+    async def deliveries_of_alert(self, alert_id: str) -> list[Document]:
+        """Every delivery of an alert, by tier, then person, then channel."""
+        found = [d async for d in self.deliveries.find({"alert_id": alert_id})]
+        return sorted(found, key=lambda d: (d["tier"], d["user_id"], d["channel"]))
+
+    async def add_delivery(self, delivery: Document) -> bool:
+        return await insert_if_absent(self.deliveries, delivery)
+
+    async def lease_delivery(self, delivery_id: str, until: datetime) -> None:
+        await self.deliveries.update_one({"_id": delivery_id}, {"$set": {"next_attempt_at": until}})
+
+    async def update_pending_delivery(self, delivery_id: str, fields: Mapping[str, Any]) -> None:
+        """Record an attempt's outcome on a delivery that is still pending (else nothing)."""
+        await self.deliveries.update_one(
+            {"_id": delivery_id, "state": "pending"}, {"$set": dict(fields)}
+        )
+
+    # --- rotas and staff ------------------------------------------------------------------
+
+    async def rota_document(self, school_id: str) -> Document | None:
+        return await self.rotas.find_one({"_id": school_id}, projection=WITHOUT_OUTBOX)
+
+    async def rota(self, school_id: str) -> Rota | None:
+        """The school's current rota: escalation takes it as it is at each step."""
+        stored = await self.rota_document(school_id)
+        return Rota.model_validate(stored["rota"]) if stored else None
+
+    async def is_rota_member(self, school_id: str, user_id: str) -> bool:
+        found = await self.rotas.find_one(
+            {"_id": school_id, "member_ids": user_id}, projection={"_id": 1}
+        )
+        return found is not None
+
+    @staticmethod
+    def rota_state(trust_id: str, school_id: str, rota: Rota) -> Document:
+        """A rota as stored: with its members' ids, so that membership is one `_id` lookup."""
+        return {
+            "trust_id": trust_id,
+            "school_id": school_id,
+            "rota": rota.model_dump(mode="json"),
+            "member_ids": [m.user_id for tier in rota.tiers for m in tier.members],
+        }
+
+    async def save_staff(
+        self, record: Mapping[str, Any], updated_at: datetime, updated_by: str
+    ) -> None:
+        await self.staff.update_one(
+            {"_id": _staff_id(record["school_id"], record["user_id"])},
+            {"$set": {**record, "updated_at": updated_at, "updated_by": updated_by}},
+            upsert=True,
+        )
+
+    async def staff_of(self, school_id: str) -> list[Document]:
+        cursor = self.staff.find({"school_id": school_id}).sort("user_id", 1)
+        return [member async for member in cursor]
+
+    async def staff_ids(self, school_id: str) -> set[str]:
+        cursor = self.staff.find({"school_id": school_id}, projection={"user_id": 1})
+        return {member["user_id"] async for member in cursor}
+
+    async def remove_staff(self, school_id: str, user_id: str) -> None:
+        await self.staff.delete_one({"_id": _staff_id(school_id, user_id), "school_id": school_id})
+
+
+def _staff_id(school_id: str, user_id: str) -> str:
+    return f"{school_id}:{user_id}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.common.app import principal_dependency, serve, service_app
+from services.common.clock import SystemClock
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
-from services.records import consumers
-from services.records.api import router
+from services.records import api_chronology, consumers
+from services.records.ports import RecordsPorts
 from services.records.settings import RecordsSettings
 from services.records.store import RecordsStore
 
@@ -18,9 +19,10 @@ def build_app(settings: RecordsSettings) -> FastAPI:
     store = RecordsStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
-    consumers.register(runtime, store)
-    api = router(store, principal_dependency(settings))
-    return service_app("Harbour records", runtime, [api])
+    ports = RecordsPorts(store, SystemClock())
+    consumers.register(runtime, ports)
+    routers = [api_chronology.router(ports, principal_dependency(settings))]
+    return service_app("Harbour records", runtime, routers)
 
 
 def main() -> None:

@@ -1,12 +1,21 @@
-"""records' collections: the chronology, the children it is about, and the audit log."""
+"""records' collections, their indexes, and every query on them.
+
+- chronology: one entry per significant event about a child (`_id` = the event's id)
+- children: the pupils intake has recorded, per school (`_id` = "<school>/<pupil>")
+- audit: who read which file, and which statutory deadlines were met
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.common.store import Document
+from services.common.store import Document, insert_if_absent, upsert_if_newer
 
 
 class RecordsStore:
@@ -30,3 +39,35 @@ class RecordsStore:
         await self.audit.create_index(
             [("school_id", ASCENDING), ("at", ASCENDING)], name="school_at"
         )
+
+    async def add_entry(self, entry: Document) -> bool:
+        """False if the entry's event was recorded already."""
+        return await insert_if_absent(self.chronology, entry)
+
+    async def entries(self, scope: Mapping[str, str], pupil_id: str) -> list[Document]:
+        """A child's entries within `scope` (a tenant filter), in the order things happened."""
+        cursor = self.chronology.find({**scope, "pupil_id": pupil_id}).sort("occurred_at", 1)
+        return [entry async for entry in cursor]
+
+    async def child(self, school_id: str, pupil_id: str) -> Document | None:
+        return await self.children.find_one({"_id": _child_id(school_id, pupil_id)})
+
+    async def record_child(
+        self, school_id: str, pupil_id: str, state: Mapping[str, Any], as_of: datetime
+    ) -> bool:
+        """Keep the newest of what intake said about a pupil; False if this was older."""
+        return await upsert_if_newer(
+            self.children, _child_id(school_id, pupil_id), dict(state), as_of
+        )
+
+    async def log(self, entry: Document) -> None:
+        """Append to the audit log (each read is its own entry)."""
+        await self.audit.insert_one(entry)
+
+    async def log_once(self, entry: Document) -> bool:
+        """Append an entry whose `_id` comes from an event: False if it is there already."""
+        return await insert_if_absent(self.audit, entry)
+
+
+def _child_id(school_id: str, pupil_id: str) -> str:
+    return f"{school_id}/{pupil_id}"

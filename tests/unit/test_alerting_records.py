@@ -7,18 +7,18 @@ from contracts.case_v1 import DEADLINE_BREACHED, DeadlineChanged
 from contracts.envelope import Subject
 from contracts.vocabulary import Priority
 from services.common.events import SYSTEM, make_envelope
-from services.notification.acknowledgements import acknowledged_event_id
-from services.notification.deliveries import alert_link, enabled_channels
-from services.notification.domain.alerts import alert_for_deadline
+from services.notification.api_alerts import delivery_view, step_view
+from services.notification.channels.dispatch import enabled_channels
+from services.notification.domain.alerts import acknowledged_event_id, alert_for_deadline
 from services.notification.domain.delivery import (
     RetryPolicy,
-    delivery_view,
+    alert_link,
     failure_update,
     planned_deliveries,
 )
 from services.notification.domain.escalation import Step
 from services.notification.domain.rota import Member, Rota, Tier
-from services.notification.domain.steps import step_document, step_of, step_view, tier_members
+from services.notification.domain.steps import step_document, step_of, tier_members
 
 T0 = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)
 ALERT = {"_id": "alert-1", "trust_id": "trust-1", "school_id": "school-1"}

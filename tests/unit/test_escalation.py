@@ -18,6 +18,7 @@ from services.notification.domain.escalation import (
     initial_steps,
     next_timer_step,
     step_id,
+    steps_due,
     steps_for_event,
 )
 from services.notification.domain.rota import EscalationPolicy, Member, Rota, Tier
@@ -49,6 +50,22 @@ def notified(*tiers: int, at: datetime = T0) -> list[Step]:
 
 def subsets(n: int) -> list[tuple[int, ...]]:
     return list(chain.from_iterable(combinations(range(n), k) for k in range(n + 1)))
+
+
+# --- what the timer makes due ------------------------------------------------------------
+
+
+def test_a_new_alert_is_due_its_first_steps_at_once():
+    later = T0 + timedelta(minutes=2)
+    assert steps_due(Priority.NORMAL, T0, [], make_rota(3), later) == [Step(0, later, "initial")]
+
+
+def test_a_climbing_alert_is_due_its_overdue_timer_steps():
+    rota, taken = make_rota(3), notified(0)
+    assert steps_due(Priority.NORMAL, T0, taken, rota, T0 + MINUTES_15) == [
+        Step(1, T0 + MINUTES_15, "timer")
+    ]
+    assert steps_due(Priority.NORMAL, T0, taken, rota, T0 + MINUTES_15 / 2) == []
 
 
 # --- initial steps -----------------------------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from services.notification.channels import DeliveryError
-from services.notification.channels.email import EmailChannel
-from services.notification.channels.gateway import GatewayChannel
+from services.notification.channels.email import EmailChannel, SmtpConfig
+from services.notification.channels.gateway import GatewayChannel, GatewayConfig
 from services.notification.domain.delivery import Channel
 from services.notification.domain.messages import (
     Notice,
@@ -12,6 +12,17 @@ from services.notification.domain.messages import (
     email_subject,
     gateway_personalisation,
 )
+
+
+def enabled_channels(smtp: SmtpConfig | None, gateway: GatewayConfig | None) -> frozenset[Channel]:
+    """The channels this service is configured for: e-mail with SMTP, SMS and push with
+    the gateway."""
+    channels: set[Channel] = set()
+    if smtp is not None:
+        channels.add("email")
+    if gateway is not None:
+        channels |= {"sms", "push"}
+    return frozenset(channels)
 
 
 class Dispatcher:

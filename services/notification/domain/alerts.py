@@ -1,15 +1,21 @@
-"""What an alert is and how urgent it is."""
+"""What an alert is, how urgent it is, and what acknowledging or amending it changes."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from contracts.case_v1 import DeadlineChanged
-from contracts.envelope import Envelope
-from contracts.intake_v1 import ConcernRaised, EncompassNotified
-from contracts.notification_v1 import AlertSource
+from pydantic import BaseModel
+
+from contracts.case_v1 import DeadlineChanged, phase_event_id
+from contracts.envelope import Actor, Envelope, Subject
+from contracts.intake_v1 import ConcernRaised, EncompassAmended, EncompassNotified
+from contracts.notification_v1 import ALERT_ACKNOWLEDGED, AlertAcknowledged, AlertSource
 from contracts.vocabulary import Category, Priority
+from services.common.events import make_envelope
+
+_ACKNOWLEDGED_EVENT_IDS = uuid.UUID("5f0c4a8e-2a59-4c8e-9d1b-6e2b7f3a9c01")
 
 
 def concern_priority(concern: ConcernRaised) -> Priority:
@@ -107,20 +113,55 @@ def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:
     return {"next_step_at": next_step_at, "awaiting_rota": False, "step_tiers": []}
 
 
-def alert_view(alert: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "alert_id": alert["_id"],
-        "school_id": alert["school_id"],
-        "pupil_id": alert["pupil_id"],
-        "source_id": alert["source_id"],
-        "source_type": alert["source_type"],
-        "priority": alert["priority"],
-        "created_at": alert["created_at"],
-        "acknowledged_at": alert["acknowledged_at"],
-        "acknowledged_by": alert["acknowledged_by"],
-        "revision": alert.get("revision"),
-        "content": alert.get("content"),
-        "rule": alert.get("rule"),
-        "next_escalation_at": alert.get("next_step_at"),
-        "awaiting_rota": alert.get("awaiting_rota", False),
-    }
+def alerts_a_deadline_climbs(deadline: DeadlineChanged) -> tuple[str, str]:
+    """The alerts a deadline event climbs, if still unacknowledged, in order: the one that
+    started the deadline (its id is the source event's), else the one made for the
+    deadline's approaching phase (its id is that phase event's)."""
+    return deadline.source_event_id, phase_event_id(deadline.deadline_id, "approaching")
+
+
+def amendment(alert: dict[str, Any], notice: EncompassAmended) -> dict[str, Any] | None:
+    """The fields a police notification's amendment changes on its alert: the newer content,
+    never an older one (None: nothing to change)."""
+    if (alert.get("revision") or 0) >= notice.revision:
+        return None
+    content = notice.model_dump(mode="json", exclude={"notified_event_id"})
+    return {"revision": notice.revision, "content": content}
+
+
+def acknowledgement(user_id: str, at: datetime) -> dict[str, Any]:
+    """What acknowledging sets on an alert: who and when, and no further escalation."""
+    return {"acknowledged_at": at, "acknowledged_by": user_id, "next_step_at": None}
+
+
+def acknowledged_event_id(alert_id: str) -> str:
+    """Fixed by the alert, so that even a repeated publish is one event."""
+    return str(uuid.uuid5(_ACKNOWLEDGED_EVENT_IDS, f"{alert_id}:acknowledged"))
+
+
+def alert_acknowledged(
+    alert: dict[str, Any], user_id: str, role: str | None, at: datetime
+) -> Envelope[BaseModel]:
+    return make_envelope(
+        ALERT_ACKNOWLEDGED,
+        AlertAcknowledged(
+            alert_id=alert["_id"],
+            source_id=alert["source_id"],
+            source_type=alert["source_type"],
+            source_event_id=alert["source_event_id"],
+            pupil_id=alert["pupil_id"],
+            acknowledged_by=user_id,
+            acknowledged_at=at,
+        ),
+        trust_id=alert["trust_id"],
+        school_id=alert["school_id"],
+        subject=(
+            Subject(kind="child", id=alert["pupil_id"])
+            if alert["pupil_id"]
+            else Subject(kind="school", id=alert["school_id"])
+        ),
+        actor=Actor(kind="user", id=user_id, role=role),
+        correlation_id=alert["source_event_id"],
+        event_id=acknowledged_event_id(alert["_id"]),
+        occurred_at=at,
+    )

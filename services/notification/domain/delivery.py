@@ -1,12 +1,19 @@
-"""Per-channel delivery planning: which channels a member gets, ids, retry timing, and the
+"""Per-channel delivery planning: which channels a member gets, ids, retry timing, the
 delivery records with their states (pending, sent, failed; cancelled when the alert was
-acknowledged first; disabled when the channel is not configured)."""
+acknowledged first; disabled when the channel is not configured), and the notice each one
+carries."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import quote
 
+from pydantic import ValidationError
+
+from contracts.vocabulary import Priority
+from services.notification.domain.escalation import Reason
+from services.notification.domain.messages import Notice
 from services.notification.domain.rota import Member
 
 Channel = Literal["email", "sms", "push"]
@@ -107,15 +114,43 @@ def failure_update(
     }
 
 
-def delivery_view(document: dict[str, Any]) -> dict[str, Any]:
+def sent_update(attempts_before: int, provider_id: str | None, now: datetime) -> dict[str, Any]:
+    """Fields to set once the channel took the message."""
     return {
-        "delivery_id": document["_id"],
-        "tier": document["tier"] + 1,
-        "user_id": document["user_id"],
-        "channel": document["channel"],
-        "state": document["state"],
-        "attempts": document["attempts"],
-        "last_error": document["last_error"],
-        "sent_at": document["sent_at"],
-        "next_attempt_at": document["next_attempt_at"],
+        "state": "sent",
+        "sent_at": now,
+        "attempts": attempts_before + 1,
+        "last_attempt_at": now,
+        "next_attempt_at": None,
+        "provider_id": provider_id,
     }
+
+
+# Fields to set on a delivery whose alert was acknowledged (or is gone) before it was sent.
+CANCELLED: dict[str, Any] = {"state": "cancelled", "next_attempt_at": None}
+
+
+def failed_delivery_trigger(step_id: str) -> str:
+    """The key under which a finally failed delivery climbs the ladder: one climb per step,
+    however many of its deliveries fail."""
+    return f"{step_id}:delivery_failed"
+
+
+FALLBACK_SCHOOL_NAME = "your school"
+
+
+def alert_link(public_base_url: str, alert_id: str) -> str:
+    """An opaque link to the alert: no child data in URLs."""
+    return f"{public_base_url.rstrip('/')}/alerts/{quote(alert_id, safe='')}"
+
+
+def notice_for(
+    priority: Priority, reason: Reason, school_name: str | None, alert_url: str
+) -> Notice:
+    """What a delivery says (messages.py turns it into text). A school name no message may
+    carry (too long, a line break), or none known yet, becomes "your school"."""
+    fields = {"priority": priority, "alert_url": alert_url, "reason": reason}
+    try:
+        return Notice.model_validate({"school_name": school_name or FALLBACK_SCHOOL_NAME, **fields})
+    except ValidationError:
+        return Notice.model_validate({"school_name": FALLBACK_SCHOOL_NAME, **fields})

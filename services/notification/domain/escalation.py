@@ -72,6 +72,19 @@ def due_timer_steps(
     return due
 
 
+def steps_due(
+    priority: Priority,
+    created_at: datetime,
+    steps_taken: Sequence[Step],
+    rota: Rota,
+    now: datetime,
+) -> list[Step]:
+    """What the timer makes due now: a new alert's first steps, else every overdue step."""
+    if not steps_taken:
+        return initial_steps(priority, now, rota)
+    return due_timer_steps(priority, created_at, steps_taken, rota, now)
+
+
 def steps_for_event(
     reason: EventReason, steps_taken: Sequence[Step], rota: Rota, now: datetime
 ) -> list[Step]:

@@ -1,7 +1,10 @@
-"""Escalation steps as stored records: who a step reached, and how they read back.
+"""Escalation steps and triggers as stored records: who a step reached, and which tiers
+an event climbed.
 
 A step document snapshots the members of its tier (from the rota current when it was
-taken), so planning its deliveries again after a crash reaches the same people.
+taken), so planning its deliveries again after a crash reaches the same people. A trigger
+remembers the tiers an event chose, so a redelivered event re-takes the same tiers
+(harmlessly) instead of climbing further.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from services.notification.domain.delivery import channels_for
-from services.notification.domain.escalation import Step, step_id
+from services.notification.domain.escalation import EventReason, Step, step_id
 from services.notification.domain.rota import Member, Rota
 
 
@@ -54,15 +57,19 @@ def step_of(document: dict[str, Any]) -> Step:
     return Step(document["tier"], document["at"], document["reason"])
 
 
-def step_view(document: dict[str, Any]) -> dict[str, Any]:
-    """Tiers count from 1 here, as people say them ("tier 1 at once")."""
+def trigger_document(
+    alert: dict[str, Any], key: str, reason: EventReason, tiers: Sequence[int], at: datetime
+) -> dict[str, Any]:
     return {
-        "step_id": document["_id"],
-        "tier": document["tier"] + 1,
-        "reason": document["reason"],
-        "due_at": document["at"],
-        "taken_at": document["taken_at"],
-        "recipients": [
-            {"user_id": r["user_id"], "name": r["name"]} for r in document["recipients"]
-        ],
+        "_id": key,
+        "alert_id": alert["_id"],
+        "trust_id": alert["trust_id"],
+        "school_id": alert["school_id"],
+        "reason": reason,
+        "tiers": list(tiers),
+        "at": at,
     }
+
+
+def trigger_steps(trigger: dict[str, Any]) -> list[Step]:
+    return [Step(tier, trigger["at"], trigger["reason"]) for tier in trigger["tiers"]]

@@ -31,15 +31,3 @@ def chronology_entry(
         "actor": event.actor.model_dump(),
         "content": event.payload.model_dump(mode="json"),
     }
-
-
-def entry_view(entry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "entry_id": entry["_id"],
-        "source_id": entry["source_id"],
-        "event_type": entry["event_type"],
-        "occurred_at": entry["occurred_at"],
-        "recorded_at": entry["recorded_at"],
-        "recorded_by": entry["actor"],
-        "content": entry["content"],
-    }

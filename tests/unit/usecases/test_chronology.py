@@ -1,0 +1,162 @@
+"""records as use cases: the chronology's entries, who may read it, and the audit of every
+read."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from contracts.case_v1 import DEADLINE_MET, DeadlineChanged
+from contracts.envelope import Subject
+from contracts.intake_v1 import PUPIL_RECORDED, PupilRecorded
+from contracts.vocabulary import Role
+from services.common.auth import Principal
+from services.common.errors import NotFound
+from services.common.events import SYSTEM, make_envelope
+from services.records.ports import RecordsPorts
+from services.records.store import RecordsStore
+from services.records.usecases.add_to_chronology import add_concern, add_police_notification
+from services.records.usecases.audit_deadline_met import audit_deadline_met
+from services.records.usecases.read_chronology import read_chronology
+from services.records.usecases.record_pupil import record_pupil
+from tests.support import events
+from tests.support.memory import FixedClock, memory_db
+
+
+@dataclass(frozen=True)
+class Ids:
+    school_id: str
+    trust_id: str
+
+
+OAK, ELM = Ids("oak", "oak-trust"), Ids("elm", "oak-trust")
+DSL = Principal("dsl-1", frozenset({Role.DSL}), "oak", None)
+TRUST_LEAD = Principal("lead-1", frozenset({Role.TRUST_SAFEGUARDING_LEAD}), None, "oak-trust")
+
+
+def concern(received_at: datetime | None = None):
+    return events.concern_raised(OAK, "P1", received_at=received_at)  # type: ignore[arg-type]
+
+
+def police_notification(received_at: datetime):
+    return events.encompass_notified(OAK, "P1", received_at=received_at)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def ports() -> RecordsPorts:
+    return RecordsPorts(RecordsStore(memory_db()), FixedClock())
+
+
+def pupil_recorded(school: Ids, forename: str, *, days_later: int = 0):
+    event = make_envelope(
+        PUPIL_RECORDED,
+        PupilRecorded(pupil_id="P1", forename=forename, surname="Hart", date_of_birth="2016-04-12"),
+        trust_id=school.trust_id,
+        school_id=school.school_id,
+        subject=Subject(kind="child", id="P1"),
+        actor=SYSTEM,
+    )
+    return event.model_copy(
+        update={"occurred_at": event.occurred_at.replace(year=2026, month=3, day=1 + days_later)}
+    )
+
+
+async def audit_reads(ports: RecordsPorts) -> list[dict]:
+    return [a async for a in ports.store.audit.find({"action": "chronology.read"})]
+
+
+async def test_each_event_is_one_entry_however_often_it_arrives(ports):
+    raised = concern()
+
+    assert await add_concern(ports, raised) is True
+    assert await add_concern(ports, raised) is False
+
+    entry = await ports.store.chronology.find_one({"_id": raised.event_id})
+    assert entry["source_id"] == raised.payload.concern_id
+    assert entry["content"]["child_words"] == "There was no food at home."
+    assert await ports.store.chronology.count_documents({}) == 1
+
+
+async def test_the_dsl_reads_entries_in_the_order_things_happened_with_the_child(ports):
+    await record_pupil(ports, pupil_recorded(OAK, "Amelia"))
+    police = police_notification(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    earlier = concern(datetime(2026, 3, 1, 15, 0, tzinfo=UTC))
+    await add_police_notification(ports, police)
+    await add_concern(ports, earlier)
+
+    found = await read_chronology(ports, DSL, "P1")
+
+    assert [e["_id"] for e in found.entries] == [earlier.event_id, police.event_id]
+    assert (found.school_id, found.child["forename"]) == ("oak", "Amelia")
+
+
+async def test_every_read_is_audited(ports):
+    await add_concern(ports, concern())
+
+    await read_chronology(ports, DSL, "P1")
+    await read_chronology(ports, TRUST_LEAD, "P1", school_id="oak")
+
+    reads = await audit_reads(ports)
+    assert [(r["user_id"], r["school_id"], r["entries"]) for r in reads] == [
+        ("dsl-1", "oak", 1),
+        ("lead-1", "oak", 1),
+    ]
+    assert reads[0]["roles"] == ["dsl"]
+
+
+async def test_staff_and_another_schools_dsl_are_told_there_is_no_such_child(ports):
+    await add_concern(ports, concern())
+    await record_pupil(ports, pupil_recorded(OAK, "Amelia"))
+    teacher = Principal("teacher-1", frozenset({Role.STAFF}), "oak", None)
+    elm_dsl = Principal("dsl-2", frozenset({Role.DSL}), "elm", None)
+
+    for reader, school_id in [(teacher, None), (elm_dsl, None), (elm_dsl, "oak"), (DSL, "elm")]:
+        with pytest.raises(NotFound):
+            await read_chronology(ports, reader, "P1", school_id)
+    with pytest.raises(NotFound):
+        await read_chronology(ports, TRUST_LEAD, "P1")  # pupil ids are unique per school only
+    assert await audit_reads(ports) == []
+
+
+async def test_a_child_with_nothing_recorded_is_not_found(ports):
+    with pytest.raises(NotFound):
+        await read_chronology(ports, DSL, "P1")
+
+
+async def test_the_newest_pupil_details_win_whatever_order_they_arrive_in(ports):
+    await record_pupil(ports, pupil_recorded(OAK, "Amelia", days_later=2))
+    await record_pupil(ports, pupil_recorded(OAK, "Amy", days_later=1))
+    await record_pupil(ports, pupil_recorded(ELM, "Milly"))
+
+    found = await read_chronology(ports, DSL, "P1")
+
+    assert found.child["forename"] == "Amelia"
+    assert found.entries == []
+
+
+async def test_a_deadline_met_is_audited_once(ports):
+    met = make_envelope(
+        DEADLINE_MET,
+        DeadlineChanged(
+            deadline_id="dsl-triage:e1",
+            rule="dsl-triage",
+            pupil_id="P1",
+            source_id="c1",
+            source_event_id="e1",
+            met_by="dsl-1",
+        ),
+        trust_id="oak-trust",
+        school_id="oak",
+        subject=Subject(kind="child", id="P1"),
+        actor=SYSTEM,
+    )
+
+    assert await audit_deadline_met(ports, met) is True
+    assert await audit_deadline_met(ports, met) is False
+
+    logged = await ports.store.audit.find_one({"_id": met.event_id})
+    assert (logged["action"], logged["deadline_id"], logged["met_by"]) == (
+        DEADLINE_MET,
+        "dsl-triage:e1",
+        "dsl-1",
+    )
