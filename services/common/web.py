@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pymongo.asynchronous.collection import AsyncCollection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contracts.vocabulary import Role
 from services.common.auth import AuthError, Principal, TokenVerifier
 from services.common.errors import (
     Busy,
@@ -24,43 +22,8 @@ from services.common.errors import (
     NotFound,
     UseCaseError,
 )
-from services.common.store import Document
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
-
-
-def not_found(what: str) -> HTTPException:
-    # The same answer whether it does not exist or belongs to someone else.
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
-
-
-async def school_for(
-    schools: AsyncCollection[Document],
-    principal: Principal,
-    school_id: str,
-    roles: Iterable[Role],
-) -> Document:
-    """The school as this service knows it, if the caller holds one of `roles` there;
-    else 404."""
-    school = await schools.find_one({"_id": school_id})
-    if school is None:
-        raise school_not_known(principal, school_id)
-    if not principal.may_act_at(school_id, school["trust_id"], roles):
-        raise not_found("school")
-    return school
-
-
-def school_not_known(principal: Principal, school_id: str) -> HTTPException:
-    """A school this service has not heard of. Schools are registered on intake and reach
-    the other services by event a moment later: say so to a user of that very school (it
-    tells them nothing they do not know); anyone else gets the plain 404."""
-    if principal.school_id != school_id:
-        return not_found("school")
-    return HTTPException(
-        status.HTTP_404_NOT_FOUND,
-        f"school {school_id} is not known here yet: schools are registered on intake"
-        f" (PUT /v1/schools/{school_id}) and arrive within seconds",
-    )
 
 
 def unprocessable(field: str, message: str) -> HTTPException:
