@@ -7,7 +7,15 @@ from fastapi import FastAPI
 from services.common.app import principal_dependency, serve, service_app
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
-from services.intake import api, api_encompass, api_roster, api_senders
+from services.intake import (
+    api,
+    api_encompass,
+    api_my_concerns,
+    api_pupil_search,
+    api_roster,
+    api_school_list,
+    api_senders,
+)
 from services.intake.body_limits import INTAKE_BODY_LIMITS
 from services.intake.encompass_intake import EncompassIntake
 from services.intake.leavers import departures_loop
@@ -37,6 +45,9 @@ def build_app(settings: IntakeSettings) -> FastAPI:
         api_roster.router(store, importer, principal),
         api_senders.router(store, runtime.locks, secret_box, principal),
         api_encompass.router(store, encompass, secret_box, principal),
+        api_pupil_search.router(store, principal),
+        api_my_concerns.router(store, principal),
+        api_school_list.router(store, principal),
     ]
     return service_app("Harbour intake", runtime, routers, body_limits=INTAKE_BODY_LIMITS)
 
