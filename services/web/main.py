@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -99,6 +100,11 @@ def build_app(settings: WebSettings) -> FastAPI:
     async def unavailable(request: Request, exc: Unavailable) -> Response:
         log.warning("a service answered %s", exc.status)
         return templates.render(request, "problem.html", status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_address(request: Request, _: RequestValidationError) -> Response:
+        # A malformed id in a path: the same page as for something that does not exist.
+        return templates.render(request, "not_found.html", status_code=404)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -48,7 +48,9 @@ def web_url(web_stack: TestStack) -> str:
     return web_stack.url("web")
 
 
-@pytest.fixture(scope="session")
+# Playwright's sync API runs an event loop of its own in this thread while it is open, so
+# it is opened per module and closed before the asyncio tests of other folders run.
+@pytest.fixture(scope="module")
 def playwright_session() -> Iterator[Playwright]:
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.fail("Debian's chromium is missing: apt-get install chromium (make up does)")
@@ -56,7 +58,7 @@ def playwright_session() -> Iterator[Playwright]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     browser = playwright_session.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -65,8 +67,10 @@ def browser(playwright_session: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def world(web_stack: TestStack) -> World:
+    """A school of its own for each test module, so one module's alerts never show in
+    another's inbox."""
     return build_world(web_stack)
 
 

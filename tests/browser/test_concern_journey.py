@@ -103,3 +103,49 @@ def test_the_dsl_acknowledges_it_and_reads_the_childs_file(
     expect(page.locator(".harbour-timeline circle.harbour-mark")).to_have_count(2)
     expect(page.get_by_role("heading", name="Open deadlines")).to_be_visible()
     context.close()
+
+
+def test_a_dropped_connection_loses_nothing_and_the_retry_records_it_once(
+    browser: Browser, web_url: str, world: World
+):
+    context = new_context(browser, phone=True)
+    page = context.new_page()
+    sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
+    page.get_by_label("Pupil's name").fill("noah")
+    page.get_by_role("button", name="Find pupil").click()
+    page.get_by_label(re.compile(r"^Noah Hartley")).check()
+    when = page.get_by_role("group", name="When did it happen?")
+    when.get_by_label("Day").fill("11")
+    when.get_by_label("Month").fill("3")
+    when.get_by_label("Year").fill("2026")
+    page.get_by_label("Neglect").check()
+    page.get_by_label("What happened?").fill("Came in hungry and cold again.")
+    page.get_by_role("group", name="Is the child in immediate danger?").get_by_label("No").check()
+    page.get_by_role("group", name="Was female genital mutilation discovered?").get_by_label(
+        "No"
+    ).check()
+    _tap_outline(page, "front", FRONT_LEFT_FOREARM)
+
+    # The concern reaches the server, but its answer never reaches the phone.
+    def lose_the_answer(route):
+        route.fetch()
+        route.abort("internetdisconnected")
+
+    page.route("**/concerns/new", lose_the_answer)
+    page.get_by_role("button", name="Submit concern").click()
+    page.wait_for_load_state()
+    page.unroute("**/concerns/new")
+
+    page.goto(f"{web_url}/concerns/new")  # back online: the tab kept the draft
+    expect(page.get_by_label("What happened?")).to_have_value("Came in hungry and cold again.")
+    expect(page.get_by_label(re.compile(r"^Noah Hartley"))).to_be_checked()
+    expect(page.locator("#marks > li")).to_have_count(1)
+    page.get_by_role("button", name="Submit concern").click()
+    expect(page.get_by_role("heading", name="Concern recorded")).to_be_visible()
+    page.wait_for_load_state("load")  # the page's script has cleared the draft
+
+    page.goto(f"{web_url}/concerns/mine")
+    expect(page.locator("tbody tr", has_text="Noah Hartley")).to_have_count(1)
+    page.goto(f"{web_url}/concerns/new")
+    expect(page.get_by_label("What happened?")).to_have_value("")  # the draft is gone
+    context.close()
