@@ -1,4 +1,10 @@
-# One image for the four services; docker-compose.yml picks the service per container.
+# One image for the five services; docker-compose.yml picks the service per container.
+# GOV.UK Frontend's built files (for web) come from npm, pinned by package-lock.json.
+FROM node:20-slim AS web-assets
+WORKDIR /web
+COPY services/web/package.json services/web/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -7,6 +13,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY contracts ./contracts
 COPY services ./services
+COPY --from=web-assets /web/node_modules/govuk-frontend ./services/web/node_modules/govuk-frontend
 RUN pip install . && useradd --system --uid 10001 harbour && mkdir -p /data && chown harbour /data
 
 USER harbour

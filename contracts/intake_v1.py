@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.vocabulary import Category
+from contracts.vocabulary import BodyArea, BodyView, Category, MarkKind
 
-SCHEMA_VERSION = "1.0"
+# 1.1: ConcernRaised.body_map (optional, default []).
+SCHEMA_VERSION = "1.1"
 
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
@@ -50,6 +51,21 @@ class Reporter(_Payload):
     role: str
 
 
+MAX_BODY_MARKS = 30
+
+
+class BodyMark(_Payload):
+    """One mark the member of staff saw, placed on the front or back outline of a body map.
+    x and y are fractions of the outline's width and height (0 = left/top)."""
+
+    view: BodyView
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+    area: BodyArea
+    kind: MarkKind
+    note: str = Field(default="", max_length=500)
+
+
 class ConcernRaised(_Payload):
     """A member of staff recorded a worry about a child. Carries the full content: the
     chronology keeps it verbatim."""
@@ -65,6 +81,7 @@ class ConcernRaised(_Payload):
     immediate_danger: bool
     fgm_discovered: bool
     reported_by: Reporter
+    body_map: list[BodyMark] = Field(default_factory=list, max_length=MAX_BODY_MARKS)
 
 
 class PupilLeft(_Payload):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Harbour on one machine: RabbitMQ, FerretDB and the four services, all on loopback.
+# Harbour on one machine: RabbitMQ, FerretDB, the four services and the web pages, all on
+# loopback.
 #   stack.sh up       install what is missing, start what is not running, wait until ready
 #   stack.sh down     stop what `up` started (data under .data/ survives)
 #   stack.sh status   what is running
@@ -13,7 +14,8 @@ RUN="$HARBOUR_DATA_DIR/run"
 LOGS="$HARBOUR_DATA_DIR/log"
 VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-python3}"
-SERVICES=(intake case notification records)
+SERVICES=(intake case notification records web)
+WEB_DIR="$ROOT/services/web"
 FERRETDB_BIN="$HARBOUR_DATA_DIR/bin/harbour-ferretdb"
 FERRETDB_ADDR="${HARBOUR_FERRETDB_ADDR:-127.0.0.1:27017}"
 RABBIT_CTL="$ROOT/deploy/rabbitmq/ctl.sh"
@@ -31,6 +33,7 @@ service_port() {
         case) echo "${!var:-8002}" ;;
         notification) echo "${!var:-8003}" ;;
         records) echo "${!var:-8004}" ;;
+        web) echo "${!var:-8080}" ;;
     esac
 }
 
@@ -71,6 +74,32 @@ ensure_rabbitmq_installed() {
     as_root service rabbitmq-server stop >/dev/null 2>&1 || true
 }
 
+ensure_chromium_installed() {
+    # The browser tests drive Debian's chromium (a downloaded browser build is not used).
+    [ -x /usr/bin/chromium ] && return
+    say "installing chromium from Debian (for the browser tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -qq chromium >/dev/null ||
+        { as_root apt-get update -qq && as_root apt-get install -y -qq chromium >/dev/null; }
+}
+
+ensure_web_assets() {
+    # GOV.UK Frontend (served by web) and axe-core (browser tests), pinned in package-lock.json.
+    local stamp="$WEB_DIR/node_modules/.harbour-installed" want
+    want="$(sha256sum "$WEB_DIR/package-lock.json" | cut -d' ' -f1)"
+    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return
+    if ! command -v npm >/dev/null; then
+        say "installing nodejs and npm from Debian"
+        export DEBIAN_FRONTEND=noninteractive
+        as_root apt-get install -y -qq nodejs npm >/dev/null ||
+            { as_root apt-get update -qq && as_root apt-get install -y -qq nodejs npm >/dev/null; }
+    fi
+    say "installing the web assets (npm ci in services/web)"
+    (cd "$WEB_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$LOGS/npm.log" 2>&1 ||
+        { cat "$LOGS/npm.log" >&2; die "npm ci failed"; }
+    echo "$want" >"$stamp"
+}
+
 ensure_ferretdb_built() {
     local src="$ROOT/deploy/ferretdb"
     if [ -x "$FERRETDB_BIN" ] && [ -z "$(find "$src" -newer "$FERRETDB_BIN" -type f)" ]; then
@@ -109,7 +138,13 @@ start_service() {
     port="$(service_port "$name")"
     alive "$RUN/$name.pid" && return
     port_open "127.0.0.1:$port" && die "something else listens on 127.0.0.1:$port ($name)"
-    nohup "$VENV/bin/python" -m "services.$name.main" >>"$LOGS/$name.log" 2>&1 &
+    if [ "$name" = web ]; then
+        # Locally anyone may sign in as anyone (the services use the dev key pair too).
+        HARBOUR_DEV_LOGIN="${HARBOUR_DEV_LOGIN:-true}" \
+            nohup "$VENV/bin/python" -m services.web.main >>"$LOGS/$name.log" 2>&1 &
+    else
+        nohup "$VENV/bin/python" -m "services.$name.main" >>"$LOGS/$name.log" 2>&1 &
+    fi
     echo $! >"$RUN/$name.pid"
 }
 
@@ -117,6 +152,8 @@ up() {
     mkdir -p "$RUN" "$LOGS"
     ensure_venv
     ensure_rabbitmq_installed
+    ensure_chromium_installed
+    ensure_web_assets
     ensure_ferretdb_built
     start_rabbitmq
     start_ferretdb
@@ -128,13 +165,16 @@ up() {
     say ""
     say "Harbour is up:"
     for name in "${SERVICES[@]}"; do
+        [ "$name" = web ] && continue
         printf '  %-13s http://127.0.0.1:%s  (docs: /docs)\n' "$name" "$(service_port "$name")"
     done
+    printf '  %-13s http://127.0.0.1:%s/dev/sign-in  (sign in here)\n' web "$(service_port web)"
     say "  RabbitMQ      amqp://127.0.0.1:5672"
     say "  FerretDB      mongodb://$FERRETDB_ADDR"
     say "  logs          $LOGS"
     say ""
-    say "Get a token:  .venv/bin/harbour dev-token --user ada --school oak --role dsl"
+    say "Open http://127.0.0.1:$(service_port web)/dev/sign-in in a browser, or get a token:"
+    say "  .venv/bin/harbour dev-token --user ada --school oak --role dsl"
 }
 
 stop_pid() {  # pidfile

@@ -12,7 +12,14 @@ from services.common.clock import SystemClock
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
-from services.intake import api, api_concerns, api_encompass, api_roster, api_senders
+from services.intake import (
+    api,
+    api_concerns,
+    api_directory,
+    api_encompass,
+    api_roster,
+    api_senders,
+)
 from services.intake.body_limits import INTAKE_BODY_LIMITS
 from services.intake.ports import IntakePorts
 from services.intake.secret_box import SecretBox
@@ -42,6 +49,7 @@ def build_app(settings: IntakeSettings) -> FastAPI:
         api_roster.router(ports, principal),
         api_senders.router(ports, principal),
         api_encompass.router(ports, principal),
+        api_directory.router(ports, principal),
     ]
     return service_app("Harbour intake", runtime, routers, body_limits=INTAKE_BODY_LIMITS)
 

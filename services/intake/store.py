@@ -1,6 +1,6 @@
 """Intake's collections: schools, pupils (the roster used for matching), submissions,
 Operation Encompass senders and the police notices, one document per child. The notice
-queries are in store_notices.py."""
+queries are in store_notices.py, the pages' reads in store_directory.py."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import pupil_key
+from services.intake.store_directory import DirectoryQueries
 from services.intake.store_notices import NoticeQueries
 
 # A document to store and the events it causes, written together.
@@ -31,7 +32,7 @@ ROSTER_PROJECTION = dict.fromkeys(
 )
 
 
-class IntakeStore(NoticeQueries):
+class IntakeStore(NoticeQueries, DirectoryQueries):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.schools: AsyncCollection[Document] = db["schools"]
         self.pupils: AsyncCollection[Document] = db["pupils"]

@@ -25,6 +25,7 @@ from pymongo import MongoClient
 ROOT = Path(__file__).resolve().parents[2]
 RABBIT_CTL = ROOT / "deploy" / "rabbitmq" / "ctl.sh"
 SERVICES = ("intake", "case", "notification", "records")
+WEB = "web"  # holds no data: not in SERVICES, whose databases a run drops
 
 
 def free_port() -> int:
@@ -161,6 +162,22 @@ class TestStack:
             self.add(name).start(wait=False)
         for name in SERVICES:
             self.services[name].wait_ready()
+
+    def add_web(self, **overrides: str) -> ServiceProcess:
+        """The web pages over this stack's four services, with dev sign-in."""
+        from cryptography.fernet import Fernet
+
+        return self.add(
+            WEB,
+            HARBOUR_INTAKE_URL=self.url("intake"),
+            HARBOUR_CASE_URL=self.url("case"),
+            HARBOUR_NOTIFICATION_URL=self.url("notification"),
+            HARBOUR_RECORDS_URL=self.url("records"),
+            HARBOUR_DEV_LOGIN="true",
+            HARBOUR_WEB_SESSION_KEY=Fernet.generate_key().decode(),
+            HARBOUR_WEB_INBOX_REFRESH_SECONDS="2",
+            **overrides,
+        )
 
     def __getitem__(self, key: str) -> ServiceProcess:
         return self.services[key]
