@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from contracts.case_v1 import DeadlineChanged, phase_event_id
+from contracts.case_v1 import ActionOverdue, DeadlineChanged, phase_event_id
 from contracts.envelope import Actor, Envelope, Subject
 from contracts.intake_v1 import ConcernRaised, EncompassAmended, EncompassNotified
 from contracts.notification_v1 import ALERT_ACKNOWLEDGED, AlertAcknowledged, AlertSource
@@ -106,6 +106,25 @@ def alert_for_deadline(
         created_at=created_at,
         next_step_at=None,
     ) | {"source_event_id": deadline.source_event_id, "rule": deadline.rule}
+
+
+def alert_for_overdue_action(
+    event: Envelope[ActionOverdue], created_at: datetime
+) -> dict[str, Any]:
+    """An action on a child's case was not done by its date: the DSL rota's alert, which
+    also reaches the action's owner at once when the rota has a way to reach them. It
+    carries ids only (what the action was is on the case)."""
+    overdue = event.payload
+    return _alert(
+        event,
+        pupil_id=overdue.pupil_id,
+        source_id=overdue.action_id,
+        source_type=AlertSource.ACTION,
+        priority=Priority.NORMAL,
+        received_at=overdue.overdue_at,
+        created_at=created_at,
+        next_step_at=created_at,
+    ) | {"owner_user_id": overdue.owner_user_id}
 
 
 def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:
