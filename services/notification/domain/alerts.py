@@ -94,7 +94,12 @@ def alert_for_deadline(
 ) -> dict[str, Any]:
     """A deadline approaching or breached with no unacknowledged alert left to escalate
     (none was raised, or it was acknowledged but the deadline is still open): an alert of
-    its own. Its first steps come from the deadline event, so no timer until then."""
+    its own. Its first steps come from the deadline event, so no timer until then.
+
+    Its id is the deadline's approaching-phase event id, whichever phase makes it: a
+    deadline already past when it starts (a referral recorded late) publishes approaching
+    and breached together, and the two, handled at once, must find one alert, not make
+    two."""
     deadline = event.payload
     return _alert(
         event,
@@ -105,7 +110,11 @@ def alert_for_deadline(
         received_at=event.occurred_at,
         created_at=created_at,
         next_step_at=None,
-    ) | {"source_event_id": deadline.source_event_id, "rule": deadline.rule}
+    ) | {
+        "_id": phase_event_id(deadline.deadline_id, "approaching"),
+        "source_event_id": deadline.source_event_id,
+        "rule": deadline.rule,
+    }
 
 
 def alert_for_overdue_action(
