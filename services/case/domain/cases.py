@@ -4,7 +4,14 @@ next review). This module holds the case itself and how its status moves: a sour
 it (and reopens it when closed), a DSL sets the review date, closes it, or reopens it.
 
 A case stored before it was a working file has only its status, sources and dates: every
-list it lacks reads as empty."""
+list it lacks reads as empty.
+
+The whole file is one document, so that each step and its event are one atomic write and
+reading the case is one `_id` lookup. Its cost grows with it on FerretDB 1.24, which
+rewrites a document whole (measured: a read ~0.15 ms and an update ~0.3 ms per KB; a case
+with 100 notes of 1,000 characters, ~230 KB with its outbox, takes a note in ~0.7 s, one
+with 400 in ~2.5 s). MongoDB updates in place; a case carrying hundreds of long steps is
+the point at which moving notes to documents of their own would pay."""
 
 from __future__ import annotations
 

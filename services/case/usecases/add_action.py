@@ -49,6 +49,7 @@ async def add_action(
         )
         await ports.store.point("action", ref.school_id, action_id, case)
         await ports.store.look_at_action(actions.timer_key(ref.case_id, action_id), overdue_from)
-        edit.set({"actions": [*case.get("actions", []), action], "last_activity_at": now})
+        edit.push("actions", action)
+        edit.set({"last_activity_at": now})
         edit.emit(actions.added_event(case, action, actor_of(principal)))
     return action

@@ -38,6 +38,7 @@ async def add_note(
             added_at=now,
             fingerprint=signature,
         )
-        edit.set({"notes": [*case.get("notes", []), note], "last_activity_at": now})
+        edit.push("notes", note)
+        edit.set({"last_activity_at": now})
         edit.emit(notes.added_event(case, note, actor_of(principal)))
     return note

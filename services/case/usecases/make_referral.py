@@ -42,6 +42,7 @@ async def make_referral(
             request, referral_id=referral_id, by=principal.user_id, at=now, fingerprint=signature
         )
         await ports.store.point("referral", ref.school_id, referral_id, case)
-        edit.set({"referrals": [*case.get("referrals", []), referral], "last_activity_at": now})
+        edit.push("referrals", referral)
+        edit.set({"last_activity_at": now})
         edit.emit(referrals.made_event(case, referral, actor_of(principal)))
     return referral

@@ -67,7 +67,8 @@ async def triage_concern(
                 decided_at=now,
                 fingerprint=signature,
             )
-            edit.set({"decisions": [*case.get("decisions", []), record], "last_activity_at": now})
+            edit.push("decisions", record)
+            edit.set({"last_activity_at": now})
             edit.emit(triage.decided_event(case, record, actor_of(principal)))
             await ports.store.point("concern", school_id, concern_id, case)
     assert record is not None
