@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from services.common.clock import uk_today
 from tests.browser.conftest import new_context, sign_in
 from tests.browser.world import World, until
 from tests.support.api import bearer, concern_body, token, unique
@@ -120,7 +121,7 @@ def test_a_dsl_works_the_case_from_the_childs_file(
     case.get_by_role("link", name="Add an action").click()
     page.get_by_label("What needs to be done?").fill("Check in with her every morning")
     page.get_by_label("Who owns it?").fill("teacher-1")
-    _date(page, "When must it be done by?", date.today())
+    _date(page, "When must it be done by?", uk_today())
     page.get_by_role("button", name="Add action").click()
     expect(case.locator("table")).to_contain_text("Check in with her every morning")
     case.get_by_role("link", name=re.compile("^Complete")).click()
@@ -134,7 +135,7 @@ def test_a_dsl_works_the_case_from_the_childs_file(
     page.get_by_role("button", name="Save note").click()
     expect(case).to_contain_text("Strategy discussion booked.")
     case.get_by_role("link", name=re.compile("^Set")).click()
-    _date(page, "When will the case be reviewed?", date.today())
+    _date(page, "When will the case be reviewed?", uk_today())
     page.get_by_label("Why then?").fill("After the assessment.")
     page.get_by_role("button", name="Save review date").click()
     expect(case).to_contain_text("After the assessment.")

@@ -120,6 +120,7 @@ async def test_the_teacher_who_discovered_fgm_reports_it_and_meets_the_deadline(
     desk, concern_id = await _desk(env, team, fgm_discovered=True, categories=["fgm"])
     duty = await _deadline(desk, concern_id, "fgm-police-report", lambda d: d["status"] == "open")
     teacher = desk.school.staff  # teacher-1 recorded the concern
+    assert duty["owner_user_id"] == "teacher-1"
     duties = await env.case.get("/v1/fgm-duties", headers=teacher)
     assert [d["concern_id"] for d in duties.json()["duties"]] == [concern_id]
     other_teacher = bearer(token("teacher-2", "staff", school=desk.school.school_id))

@@ -6,6 +6,8 @@ delivery began and adds nothing twice."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
 from contracts.envelope import Envelope
@@ -27,12 +29,11 @@ async def join_case(
         changes, events = source_joined(
             edit.current, source, kind=kind, source_id=source_id, now=now
         )
-        duty_holder = _fgm_duty_holder(source)
-        if changes and duty_holder is not None:
+        duty = _fgm_duty(source)
+        if changes and duty is not None:
             duties = (edit.current or {}).get("fgm_duties", [])
             if find(duties, "concern_id", source_id) is None:
-                raised_at = source.payload.received_at  # type: ignore[attr-defined]
-                changes["fgm_duties"] = [*duties, fgm.duty(source_id, duty_holder, raised_at)]
+                changes["fgm_duties"] = [*duties, fgm.duty(source_id, *duty)]
         if edit.current is None:
             edit.create(
                 {**new_case(source.trust_id, source.school_id, pupil_id, opened_at=now), **changes}
@@ -45,18 +46,16 @@ async def join_case(
     # any the first delivery did not.
     if kind == "concern":
         await store.point("concern", source.school_id, source_id, case)
-    if duty_holder is not None:
-        raised_at = source.payload.received_at  # type: ignore[attr-defined]
+    if duty is not None:
         await store.add_fgm_duty(
-            fgm.duty_pointer(
-                source.trust_id, source.school_id, pupil_id, source_id, duty_holder, raised_at
-            )
+            fgm.duty_pointer(source.trust_id, source.school_id, pupil_id, source_id, *duty)
         )
     return case
 
 
-def _fgm_duty_holder(source: Envelope[BaseModel]) -> str | None:
+def _fgm_duty(source: Envelope[BaseModel]) -> tuple[str, datetime] | None:
+    """Who must report FGM to the police, and since when: the teacher who recorded it."""
     concern = source.payload
     if isinstance(concern, ConcernRaised) and concern.fgm_discovered:
-        return concern.reported_by.user_id
+        return concern.reported_by.user_id, concern.received_at
     return None
