@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+from contracts.case_vocabulary import (
+    Agency,
+    ClosureOutcome,
+    Decision,
+    FeedbackOutcome,
+    NoteKind,
+    ParentsInformed,
+    ReferralMethod,
+)
+
+# 1.1: the case file's steps (triage decided … fgm reported), each added to the chronology.
+SCHEMA_VERSION = "1.1"
 
 DEADLINE_APPROACHING = "case.deadline.approaching.v1"
 DEADLINE_BREACHED = "case.deadline.breached.v1"
 DEADLINE_MET = "case.deadline.met.v1"
+
+TRIAGE_DECIDED = "case.triage.decided.v1"
+ACTION_ADDED = "case.action.added.v1"
+ACTION_COMPLETED = "case.action.completed.v1"
+ACTION_OVERDUE = "case.action.overdue.v1"
+NOTE_ADDED = "case.note.added.v1"
+REVIEW_SET = "case.review.set.v1"
+CASE_CLOSED = "case.closed.v1"
+CASE_REOPENED = "case.reopened.v1"
+REFERRAL_MADE = "case.referral.made.v1"
+REFERRAL_FEEDBACK = "case.referral.feedback.v1"
+REFERRAL_ESCALATED = "case.referral.escalated.v1"
+FGM_REPORTED = "case.fgm.reported.v1"
 
 
 class DeadlineRule(StrEnum):
@@ -55,8 +80,158 @@ def phase_event_id(deadline_id: str, phase: Literal["approaching", "breached", "
     return str(uuid.uuid5(_PHASE_NAMESPACE, f"{deadline_id}\x1f{phase}"))
 
 
+Text = Field(max_length=10_000)
+ShortText = Field(max_length=200)
+
+
+class _Step(BaseModel):
+    """A step in a child's case file. Carries its full content (the chronology keeps it
+    verbatim); who took it is the envelope's actor, when it was recorded its occurred_at."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pupil_id: str
+
+
+class TriageDecided(_Step):
+    """A DSL decided what happens about a concern, and why; a revision names the decision
+    it supersedes."""
+
+    decision_id: str
+    concern_id: str
+    decision: Decision
+    reason: str = Text
+    parents_informed: ParentsInformed | None = None
+    child_views: str | None = Field(default=None, max_length=10_000)
+    supersedes: str | None = None
+    decided_at: AwareDatetime
+
+
+class ActionAdded(_Step):
+    action_id: str
+    title: str = ShortText
+    owner_user_id: str
+    due_on: date
+    overdue_at: AwareDatetime = Field(description="close of business on due_on, school time")
+    added_at: AwareDatetime
+
+
+class ActionCompleted(_Step):
+    action_id: str
+    note: str = Text
+    completed_at: AwareDatetime
+
+
+class ActionOverdue(_Step):
+    """An action was not done by its date (published once per action)."""
+
+    action_id: str
+    title: str = ShortText
+    owner_user_id: str
+    due_on: date
+    overdue_at: AwareDatetime
+
+
+class NoteAdded(_Step):
+    """A conversation, phone call, meeting or strategy discussion about the child."""
+
+    note_id: str
+    kind: NoteKind
+    occurred_at: AwareDatetime
+    participants: list[str] = Field(default_factory=list, max_length=30)
+    summary: str = Text
+    added_at: AwareDatetime
+
+
+class ReviewSet(_Step):
+    review_id: str
+    review_on: date
+    reason: str = Text
+    previous_review_on: date | None = None
+    set_at: AwareDatetime
+
+
+class CaseClosed(_Step):
+    closure_id: str
+    outcome: ClosureOutcome
+    reason: str = Text
+    closed_at: AwareDatetime
+
+
+class CaseReopened(_Step):
+    """A closed case was reopened by a DSL, or by a new concern or police notification
+    (source_id names it)."""
+
+    reopening_id: str
+    reason: str = Text
+    source_id: str | None = None
+    reopened_at: AwareDatetime
+
+
+class ReferralMade(_Step):
+    """A referral to another agency; one to children's social care starts the
+    social-care-feedback deadline."""
+
+    referral_id: str
+    agency: Agency
+    made_at: AwareDatetime
+    method: ReferralMethod
+    reference: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=500)
+    parents_informed: ParentsInformed
+    concern_ids: list[str] = Field(default_factory=list, max_length=50)
+    recorded_at: AwareDatetime
+
+
+class ReferralFeedback(_Step):
+    """Children's social care said what it decided about a referral."""
+
+    referral_id: str
+    feedback_id: str
+    agency: Agency
+    received_at: AwareDatetime
+    outcome: FeedbackOutcome
+    details: str | None = Field(default=None, max_length=10_000)
+
+
+class ReferralEscalated(_Step):
+    """The school challenged an agency's response under the local resolution procedure."""
+
+    referral_id: str
+    escalation_id: str
+    agency: Agency
+    escalated_at: AwareDatetime
+    escalated_to: str = Field(max_length=500)
+    reason: str | None = Field(default=None, max_length=10_000)
+    outcome: str | None = Field(default=None, max_length=10_000)
+
+
+class FgmReported(_Step):
+    """FGM discovered in a concern was reported to the police: by the teacher who
+    discovered it, or by a DSL on their behalf (recorded as such)."""
+
+    report_id: str
+    concern_id: str
+    duty_holder: str = Field(description="the teacher whose personal duty it is")
+    on_behalf: bool = Field(description="recorded by someone else for the duty holder")
+    reported_at: AwareDatetime
+    police_reference: str = Field(max_length=200)
+
+
 EVENTS: dict[str, type[BaseModel]] = {
     DEADLINE_APPROACHING: DeadlineChanged,
     DEADLINE_BREACHED: DeadlineChanged,
     DEADLINE_MET: DeadlineChanged,
+    TRIAGE_DECIDED: TriageDecided,
+    ACTION_ADDED: ActionAdded,
+    ACTION_COMPLETED: ActionCompleted,
+    ACTION_OVERDUE: ActionOverdue,
+    NOTE_ADDED: NoteAdded,
+    REVIEW_SET: ReviewSet,
+    CASE_CLOSED: CaseClosed,
+    CASE_REOPENED: CaseReopened,
+    REFERRAL_MADE: ReferralMade,
+    REFERRAL_FEEDBACK: ReferralFeedback,
+    REFERRAL_ESCALATED: ReferralEscalated,
+    FGM_REPORTED: FgmReported,
 }

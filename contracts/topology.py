@@ -11,6 +11,22 @@ from dataclasses import dataclass
 
 from contracts import case_v1, intake_v1, notification_v1
 
+# The steps of a child's case file, each an entry in the child's chronology.
+CASE_STEPS = (
+    case_v1.TRIAGE_DECIDED,
+    case_v1.ACTION_ADDED,
+    case_v1.ACTION_COMPLETED,
+    case_v1.ACTION_OVERDUE,
+    case_v1.NOTE_ADDED,
+    case_v1.REVIEW_SET,
+    case_v1.CASE_CLOSED,
+    case_v1.CASE_REOPENED,
+    case_v1.REFERRAL_MADE,
+    case_v1.REFERRAL_FEEDBACK,
+    case_v1.REFERRAL_ESCALATED,
+    case_v1.FGM_REPORTED,
+)
+
 EXCHANGE = "harbour.events"
 SERVICES = ("intake", "case", "notification", "records")
 
@@ -38,7 +54,12 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec(
         "notification",
         "alerts",
-        (intake_v1.CONCERN_RAISED, intake_v1.ENCOMPASS_NOTIFIED, intake_v1.ENCOMPASS_AMENDED),
+        (
+            intake_v1.CONCERN_RAISED,
+            intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.ENCOMPASS_AMENDED,
+            case_v1.ACTION_OVERDUE,
+        ),
     ),
     QueueSpec(
         "notification",
@@ -49,7 +70,12 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec(
         "records",
         "chronology",
-        (intake_v1.CONCERN_RAISED, intake_v1.ENCOMPASS_NOTIFIED, intake_v1.ENCOMPASS_AMENDED),
+        (
+            intake_v1.CONCERN_RAISED,
+            intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.ENCOMPASS_AMENDED,
+            *CASE_STEPS,
+        ),
     ),
     QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED,)),
     QueueSpec(
@@ -60,6 +86,11 @@ QUEUES: tuple[QueueSpec, ...] = (
             intake_v1.ENCOMPASS_NOTIFIED,
             intake_v1.PUPIL_LEFT,
             notification_v1.ALERT_ACKNOWLEDGED,
+            # The case file's own steps that start or meet a deadline.
+            case_v1.TRIAGE_DECIDED,
+            case_v1.REFERRAL_MADE,
+            case_v1.REFERRAL_FEEDBACK,
+            case_v1.FGM_REPORTED,
         ),
     ),
     QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),

@@ -49,6 +49,8 @@ def deadline_view(deadline: Document) -> dict[str, Any]:
         "status": deadline["status"],
         "met_by": deadline.get("met_by"),
         "met_at": deadline.get("met_at"),
+        # Whose personal duty it is (fgm-police-report: the teacher who found it).
+        "owner_user_id": deadline.get("owner_user_id"),
     }
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from contracts import intake_v1, notification_v1
+from contracts import case_v1, intake_v1, notification_v1
 from services.case.ports import CasePorts
-from services.case.usecases import start_deadline
+from services.case.usecases import meet_case_deadlines, start_deadline
 from services.case.usecases.meet_deadline import police_alert_acknowledged
 from services.case.usecases.record_pupil import record_pupil
 from services.case.usecases.record_school import record_school
@@ -23,6 +23,10 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             ),
             intake_v1.PUPIL_LEFT: partial(start_deadline.pupil_left, ports),
             notification_v1.ALERT_ACKNOWLEDGED: partial(police_alert_acknowledged, ports),
+            case_v1.REFERRAL_MADE: partial(start_deadline.referral_made, ports),
+            case_v1.TRIAGE_DECIDED: partial(meet_case_deadlines.triage_decided, ports),
+            case_v1.FGM_REPORTED: partial(meet_case_deadlines.fgm_reported, ports),
+            case_v1.REFERRAL_FEEDBACK: partial(meet_case_deadlines.feedback_received, ports),
         },
     )
     runtime.consume(

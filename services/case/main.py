@@ -1,4 +1,5 @@
-"""case: composition root and process entry (API, consumers, outbox relay, deadline scheduler)."""
+"""case: composition root and process entry (API, consumers, outbox relay, and the scheduler
+of deadlines and overdue actions)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from services.case import api_calendar, api_deadlines, api_triage, consumers
+from services.case import (
+    api_actions,
+    api_calendar,
+    api_case,
+    api_deadlines,
+    api_triage,
+    consumers,
+)
 from services.case.ports import CasePorts
 from services.case.scheduler import run_deadline_scheduler
 from services.case.settings import CaseSettings
@@ -40,6 +48,8 @@ def build_app(settings: CaseSettings) -> FastAPI:
         api_deadlines.router(ports, principal),
         api_triage.router(ports, principal),
         api_calendar.router(ports, principal),
+        api_case.router(ports, principal),
+        api_actions.router(ports, principal),
     ]
     return service_app("Harbour case", runtime, routers)
 

@@ -1,5 +1,6 @@
-"""case's collections, their indexes, and every query and update it makes: cases, deadlines
-and their timers, calendars, triage decisions, and what case knows of schools and pupils."""
+"""case's collections, their indexes, and every query and update it makes: deadlines and
+their timers, calendars, and what case knows of schools and pupils; the children's case
+files are queried in store_cases.py."""
 
 from __future__ import annotations
 
@@ -13,20 +14,29 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.cases import case_key, new_case
+from services.case.domain.cases import case_key
+from services.case.store_cases import CaseFileQueries
 from services.common.outbox import ensure_outbox_index
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
 
 
-class CaseStore:
+class CaseStore(CaseFileQueries):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
+        # One per child per school (`_id` = "<school>/<pupil>"): the DSL's working file.
         self.cases: AsyncCollection[Document] = db["cases"]
         self.deadlines: AsyncCollection[Document] = db["deadlines"]
         self.calendars: AsyncCollection[Document] = db["calendars"]
         # The pupils intake has on roll, as case last heard of them (intake.pupil.recorded.v1).
         self.pupils: AsyncCollection[Document] = db["children"]
+        # Triage decisions stored before they lived on the case (read, never written).
         self.decisions: AsyncCollection[Document] = db["decisions"]
+        # "<school>/<kind>/<id>" → the case of a concern, action or referral.
+        self.case_index: AsyncCollection[Document] = db["case_index"]
+        # "<school>/<concern>": the teacher who must report FGM to the police, and whether
+        # it is done (the report itself is on the case).
+        self.fgm_duties: AsyncCollection[Document] = db["fgm_duties"]
+        self.action_timers = Timers(db["action_timers"])
         self.schools: AsyncCollection[Document] = db["schools"]
         # Meetings that arrived before the deadline they meet (usecases/meet_deadline.py).
         self.early_meets: AsyncCollection[Document] = db["early_meets"]
@@ -34,7 +44,7 @@ class CaseStore:
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.deadlines,)
+        return (self.deadlines, self.cases)
 
     async def ensure_indexes(self) -> None:
         for collection in self.with_outbox:
@@ -58,6 +68,17 @@ class CaseStore:
         await self.cases.create_index(
             [("school_id", ASCENDING), ("pupil_id", ASCENDING)], name="school_pupil"
         )
+        await self.cases.create_index(
+            [("school_id", ASCENDING), ("status", ASCENDING), ("review_on", ASCENDING)],
+            name="school_status_review",
+        )
+        await self.cases.create_index(
+            [("trust_id", ASCENDING), ("status", ASCENDING), ("review_on", ASCENDING)],
+            name="trust_status_review",
+        )
+        await self.fgm_duties.create_index(
+            [("school_id", ASCENDING), ("duty_holder", ASCENDING)], name="school_holder"
+        )
 
     # -- schools and pupils (read models of intake's) ------------------------------------
 
@@ -73,36 +94,6 @@ class CaseStore:
     ) -> None:
         state = {"trust_id": trust_id, "school_id": school_id, **pupil}
         await upsert_if_newer(self.pupils, case_key(school_id, pupil["pupil_id"]), state, as_of)
-
-    # -- cases and triage decisions --------------------------------------------------------
-
-    async def case(self, school_id: str, pupil_id: str) -> Document | None:
-        return await self.cases.find_one({"_id": case_key(school_id, pupil_id)})
-
-    async def open_case(
-        self,
-        *,
-        trust_id: str,
-        school_id: str,
-        pupil_id: str,
-        source_id: str,
-        activity_at: datetime,
-        now: datetime,
-    ) -> None:
-        """Open the child's case if needed and add the source to it (idempotently)."""
-        await self.cases.update_one(
-            {"_id": case_key(school_id, pupil_id)},
-            {
-                "$setOnInsert": new_case(trust_id, school_id, pupil_id, opened_at=now),
-                "$addToSet": {"sources": source_id},
-                "$max": {"last_activity_at": activity_at},
-            },
-            upsert=True,
-        )
-
-    async def record_decision(self, decision: Document) -> bool:
-        """False when the concern already has a decision."""
-        return await insert_if_absent(self.decisions, decision)
 
     # -- deadlines and their timers --------------------------------------------------------
 

@@ -11,6 +11,7 @@ from services.notification.usecases.amend_alert import amend_alert
 from services.notification.usecases.escalate_for_deadline import escalate_for_deadline
 from services.notification.usecases.raise_alert import (
     raise_alert_for_concern,
+    raise_alert_for_overdue_action,
     raise_alert_for_police_notification,
 )
 from services.notification.usecases.record_school import record_school
@@ -23,6 +24,7 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
             intake_v1.CONCERN_RAISED: partial(raise_alert_for_concern, ports),
             intake_v1.ENCOMPASS_NOTIFIED: partial(raise_alert_for_police_notification, ports),
             intake_v1.ENCOMPASS_AMENDED: partial(amend_alert, ports),
+            case_v1.ACTION_OVERDUE: partial(raise_alert_for_overdue_action, ports),
         },
     )
     runtime.consume(

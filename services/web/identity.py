@@ -11,6 +11,8 @@ from services.common.auth import DSL_ROLES, SAFEGUARDING_READERS, TRUST_ROLES, P
 from services.web.session import Session, session_of
 
 ALERT_READERS = SAFEGUARDING_READERS | {Role.HEADTEACHER}
+# Children's cases: the DSLs, the headteacher (1.13) and the trust lead.
+CASE_READERS = SAFEGUARDING_READERS | {Role.HEADTEACHER}
 SETTINGS_USERS = frozenset({Role.ADMIN, Role.HEADTEACHER})
 
 
@@ -88,6 +90,8 @@ class User:
             links += [("Record a concern", "/concerns/new"), ("My concerns", "/concerns/mine")]
         if self.has(ALERT_READERS):
             links.append(("Alerts", "/alerts"))
+        if self.has(CASE_READERS):
+            links.append(("Cases", "/cases"))
         if self.has(SAFEGUARDING_READERS):
             links.append(("Deadlines", "/deadlines"))
         if may_use_encompass(self):

@@ -6,6 +6,8 @@ Not part of the normal run (the file name does not match test_*.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page
@@ -45,6 +47,7 @@ def test_screenshots_of_every_page(browser: Browser, web_url: str, world: World)
             == 200
         )
     )
+    _work_the_case(world, concern)
     for size in SIZES:
         context = new_context(browser, phone=size == "phone")
         page = context.new_page()
@@ -71,6 +74,15 @@ def test_screenshots_of_every_page(browser: Browser, web_url: str, world: World)
         _snap(page, "childs-file", size)
         page.locator(".harbour-marks-read").scroll_into_view_if_needed()
         _snap(page, "childs-file-body-map", size)
+        page.locator("#case").scroll_into_view_if_needed()
+        _snap(page, "childs-case", size)
+        case = f"{web_url}/children/{world.school_id}/{world.pupil_id}/case"
+        page.goto(f"{case}/triage/{concern}")
+        _snap(page, "case-triage", size)
+        page.goto(f"{case}/referral")
+        _snap(page, "case-referral", size)
+        page.goto(f"{web_url}/cases")
+        _snap(page, "cases", size)
         page.goto(f"{web_url}/deadlines")
         _snap(page, "deadlines", size)
         page.goto(f"{web_url}/encompass")
@@ -84,3 +96,55 @@ def test_screenshots_of_every_page(browser: Browser, web_url: str, world: World)
         page.goto(f"{web_url}/trust")
         _snap(page, "trust-overview", size)
         context.close()
+
+
+def _work_the_case(world: World, concern_id: str) -> None:
+    """A decision, a referral with feedback, an action and a note on the child's case."""
+    dsl = bearer(token(world.dsl, "dsl", school=world.school_id))
+    until(lambda: httpx.get(world.url("case", f"/v1/children/{world.pupil_id}/case"), headers=dsl))
+    now = datetime.now(UTC)
+    not_told = {"informed": False, "reason": "Telling mum would alert her partner."}
+    steps = [
+        (
+            f"/v1/concerns/{concern_id}/triage",
+            {
+                "pupil_id": world.pupil_id,
+                "decision": "refer_to_childrens_social_care",
+                "reason": "Bruising and a disclosure about mum's partner.",
+                "parents_informed": not_told,
+                "child_views": "Wants to stay with her nan for now.",
+            },
+        ),
+        (
+            f"/v1/children/{world.pupil_id}/referrals",
+            {
+                "agency": "childrens_social_care",
+                "made_at": (now - timedelta(hours=1)).isoformat(),
+                "method": "phone",
+                "reference": "MASH-2041",
+                "contact": "Duty social worker",
+                "parents_informed": not_told,
+                "concern_ids": [concern_id],
+            },
+        ),
+        (
+            f"/v1/children/{world.pupil_id}/actions",
+            {
+                "title": "Check in with her every morning",
+                "owner_user_id": world.teacher,
+                "due_on": (now + timedelta(days=7)).date().isoformat(),
+            },
+        ),
+        (
+            f"/v1/children/{world.pupil_id}/notes",
+            {
+                "kind": "phone_call",
+                "occurred_at": now.isoformat(),
+                "participants": ["Duty social worker", "DSL"],
+                "summary": "Social care will visit today; school to check in each morning.",
+            },
+        ),
+    ]
+    for path, body in steps:
+        response = httpx.post(world.url("case", path), json=body, headers=dsl, timeout=30)
+        assert response.status_code == 201, response.text

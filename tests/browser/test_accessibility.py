@@ -54,6 +54,24 @@ def concern_id(world: World) -> str:
     return str(response.json()["concern_id"])
 
 
+@pytest.fixture(scope="module")
+def fgm_concern_id(world: World) -> str:
+    """A concern in which the teacher found FGM: their duty to report it, on case's pages."""
+    staff = bearer(token(world.teacher, "staff", school=world.school_id))
+    body = concern_body(world.school_id, world.other_pupil_id, fgm_discovered=True)
+    response = httpx.post(
+        world.url("intake", "/v1/concerns"),
+        json=body,
+        headers={**staff, "Idempotency-Key": unique("key")},
+        timeout=30,
+    )
+    assert response.status_code == 202, response.text
+    fgm_id = str(response.json()["concern_id"])
+    duties = world.url("case", "/v1/fgm-duties")
+    until(lambda: fgm_id in httpx.get(duties, headers=staff, timeout=30).text)
+    return fgm_id
+
+
 def _check(page: Page, url: str, heading: str) -> list[str]:
     page.goto(url)
     page.get_by_role("heading", name=heading).first.wait_for()
@@ -61,7 +79,7 @@ def _check(page: Page, url: str, heading: str) -> list[str]:
 
 
 def test_no_serious_or_critical_violation_on_any_page(
-    browser: Browser, web_url: str, world: World, concern_id: str
+    browser: Browser, web_url: str, world: World, concern_id: str, fgm_concern_id: str
 ):
     context = new_context(browser, bypass_csp=True)  # lets axe be injected
     page = context.new_page()
@@ -81,6 +99,8 @@ def test_no_serious_or_critical_violation_on_any_page(
     found += [f"concern form with pupils and a mark: {v}" for v in violations(page)]
     found += _check(page, f"{web_url}/concerns/{concern_id}/recorded", "Concern recorded")
     found += _check(page, f"{web_url}/concerns/mine", "My concerns")
+    fgm_report = f"{web_url}/concerns/{fgm_concern_id}/fgm-report"
+    found += _check(page, fgm_report, "Record the FGM report to the police")
     found += _check(
         page, f"{web_url}/children/{world.school_id}/{world.pupil_id}", "Page not found"
     )
@@ -90,6 +110,21 @@ def test_no_serious_or_critical_violation_on_any_page(
     found += _check(page, f"{web_url}/alerts", "Alerts")
     found += _check(page, f"{web_url}/children/{world.school_id}/{world.pupil_id}", "Chronology")
     found += _check(page, f"{web_url}/deadlines", "Deadlines")
+    found += _check(page, f"{web_url}/cases", "Cases")
+    case = f"{web_url}/children/{world.school_id}/{world.pupil_id}/case"
+    found += _check(page, case, "The child's case")
+    for form, heading in (
+        ("action", "Add an action"),
+        ("note", "Add a note"),
+        ("referral", "Make a referral"),
+        ("review", "Set the review date"),
+        ("close", "Close the case"),
+    ):
+        found += _check(page, f"{case}/{form}", heading)
+    found += _check(page, f"{case}/triage/{concern_id}", "Record a triage decision")
+    page.get_by_role("button", name="Save decision").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"triage form with errors: {v}" for v in violations(page)]
     found += _check(page, f"{web_url}/encompass", "Operation Encompass")
     page.goto(f"{web_url}/sign-out")
 

@@ -38,6 +38,9 @@ KNOWN_SINCE = datetime(2025, 9, 1, tzinfo=UTC)
 DSL = person("dsl-1", Role.DSL)
 ADMIN = person("admin-1", Role.ADMIN)
 STAFF = person("teacher-1", Role.STAFF)
+DEPUTY = person("deputy-1", Role.DEPUTY_DSL)
+HEAD = person("head-1", Role.HEADTEACHER)
+TRUST_LEAD = Principal("lead-1", frozenset({Role.TRUST_SAFEGUARDING_LEAD}), None, OAK.trust_id)
 
 
 async def memory_case(clock: FixedClock | None = None) -> tuple[CasePorts, RecordingRelay]:
@@ -53,6 +56,12 @@ async def memory_case(clock: FixedClock | None = None) -> tuple[CasePorts, Recor
             school.school_id, school.trust_id, "A school", as_of=KNOWN_SINCE
         )
     return ports, relay
+
+
+async def on_roll(ports: CasePorts, pupil_id: str = "P1", school: SchoolIds = OAK) -> None:
+    """case has heard of the pupil (intake.pupil.recorded.v1)."""
+    pupil = {"pupil_id": pupil_id, "forename": "Amelia", "surname": "Hart"}
+    await ports.store.record_pupil(school.school_id, school.trust_id, pupil, as_of=KNOWN_SINCE)
 
 
 def concern_raised(received_at: datetime, **options: Any) -> Envelope[Any]:

@@ -25,6 +25,8 @@ def concern_raised(
     received_at: datetime | None = None,
     immediate_danger: bool = False,
     concern_id: str | None = None,
+    fgm_discovered: bool = False,
+    reporter: str = "teacher-1",
 ) -> Envelope[ConcernRaised]:
     received = received_at or utc_now()
     payload = ConcernRaised(
@@ -37,8 +39,8 @@ def concern_raised(
         child_words="There was no food at home.",
         actions_taken="Breakfast club; told the DSL.",
         immediate_danger=immediate_danger,
-        fgm_discovered=False,
-        reported_by=Reporter(user_id="teacher-1", role="staff"),
+        fgm_discovered=fgm_discovered,
+        reported_by=Reporter(user_id=reporter, role="staff"),
     )
     return make_envelope(  # type: ignore[return-value]
         CONCERN_RAISED,
@@ -46,7 +48,7 @@ def concern_raised(
         trust_id=school.trust_id,
         school_id=school.school_id,
         subject=Subject(kind="child", id=pupil),
-        actor=Actor(kind="user", id="teacher-1", role="staff"),
+        actor=Actor(kind="user", id=reporter, role="staff"),
     )
 
 

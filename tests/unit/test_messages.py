@@ -67,8 +67,9 @@ def test_public_builders_are_all_covered_here():
     }
 
 
-def test_a_notice_holds_only_school_priority_link_and_reason():
-    assert set(Notice.model_fields) == {"school_name", "priority", "alert_url", "reason"}
+def test_a_notice_holds_only_school_priority_link_reason_and_topic():
+    # The topic is one of a few fixed words (an overdue action, feedback to chase).
+    assert set(Notice.model_fields) == {"school_name", "priority", "alert_url", "reason", "topic"}
 
 
 @pytest.mark.parametrize("field", sorted(CHILD_DETAILS))

@@ -45,6 +45,7 @@ def new_deadline(
     created_at: datetime,
     immediate_danger: bool = False,
     approaching_fraction: float = DEFAULT_APPROACHING_FRACTION,
+    owner_user_id: str | None = None,
 ) -> dict[str, Any]:
     due, approaching, unresolved = schedule(
         rule, trigger, calendar, immediate_danger, approaching_fraction
@@ -69,6 +70,7 @@ def new_deadline(
         "met_by": None,
         "met_at": None,
         "created_at": created_at,
+        "owner_user_id": owner_user_id,
         "version": 1,
     }
 

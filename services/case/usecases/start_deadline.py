@@ -1,7 +1,9 @@
-"""The statutory clock starts: a concern starts dsl-triage, a police notification
-encompass-before-school (both on the child's case, opened by the first of them), a pupil
-leaving starts file-transfer. Every step is idempotent, so a redelivered event after a crash
-between them completes what the first delivery began."""
+"""The statutory clock starts: a concern starts dsl-triage (and fgm-police-report when FGM
+was discovered, owned by the teacher who recorded it), a police notification
+encompass-before-school (both join the child's case first), a referral to children's
+social care starts social-care-feedback, a pupil leaving starts file-transfer. Every step is
+idempotent, so a redelivered event after a crash between them completes what the first
+delivery began."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from contracts import intake_v1
+from contracts import case_v1, intake_v1
 from contracts.case_v1 import DeadlineRule
 from contracts.envelope import Envelope
 from services.case.domain.deadline_phases import next_look
 from services.case.domain.deadlines import leaver_source_id, new_deadline
+from services.case.domain.referrals import FEEDBACK_AGENCIES
 from services.case.ports import CasePorts
+from services.case.usecases.join_case import join_case
 from services.case.usecases.meet_deadline import apply_early_meet
 
 
@@ -25,11 +29,12 @@ class ClockStart:
     source_id: str  # what the deadline is for: the concern, police notification or leaving
     trigger: datetime | date
     immediate_danger: bool = False
-    opens_case: bool = True
+    owner_user_id: str | None = None  # whose personal duty it is (fgm-police-report)
 
 
 async def concern_raised(ports: CasePorts, event: Envelope[intake_v1.ConcernRaised]) -> None:
     concern = event.payload
+    await join_case(ports, event, "concern", concern.concern_id)
     start = ClockStart(
         DeadlineRule.DSL_TRIAGE,
         concern.pupil_id,
@@ -38,12 +43,22 @@ async def concern_raised(ports: CasePorts, event: Envelope[intake_v1.ConcernRais
         immediate_danger=concern.immediate_danger,
     )
     await start_deadline(ports, event, start)
+    if concern.fgm_discovered:
+        duty = ClockStart(
+            DeadlineRule.FGM_POLICE_REPORT,
+            concern.pupil_id,
+            concern.concern_id,
+            concern.received_at,
+            owner_user_id=concern.reported_by.user_id,
+        )
+        await start_deadline(ports, event, duty)
 
 
 async def police_notification_received(
     ports: CasePorts, event: Envelope[intake_v1.EncompassNotified]
 ) -> None:
     notice = event.payload
+    await join_case(ports, event, "police_notification", notice.notification_id)
     start = ClockStart(
         DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
         notice.pupil_id,
@@ -60,22 +75,26 @@ async def pupil_left(ports: CasePorts, event: Envelope[intake_v1.PupilLeft]) -> 
         left.pupil_id,
         leaver_source_id(left.pupil_id, left.last_day_on_roll),
         left.last_day_on_roll,
-        opens_case=False,
+    )
+    await start_deadline(ports, event, start)
+
+
+async def referral_made(ports: CasePorts, event: Envelope[case_v1.ReferralMade]) -> None:
+    """Children's social care owes the school its decision on a referral."""
+    referral = event.payload
+    if referral.agency not in FEEDBACK_AGENCIES:
+        return
+    start = ClockStart(
+        DeadlineRule.SOCIAL_CARE_FEEDBACK,
+        referral.pupil_id,
+        referral.referral_id,
+        referral.made_at,
     )
     await start_deadline(ports, event, start)
 
 
 async def start_deadline(ports: CasePorts, event: Envelope[Any], start: ClockStart) -> None:
     store = ports.store
-    if start.opens_case:
-        await store.open_case(
-            trust_id=event.trust_id,
-            school_id=event.school_id,
-            pupil_id=start.pupil_id,
-            source_id=start.source_id,
-            activity_at=event.occurred_at,
-            now=ports.clock.now(),
-        )
     deadline = new_deadline(
         start.rule,
         event,
@@ -86,6 +105,7 @@ async def start_deadline(ports: CasePorts, event: Envelope[Any], start: ClockSta
         created_at=ports.clock.now(),
         immediate_danger=start.immediate_danger,
         approaching_fraction=ports.approaching_fraction,
+        owner_user_id=start.owner_user_id,
     )
     # Stored without its lock: only this path creates deadlines, and its id is the event's.
     await ports.writer.insert(store.deadlines, deadline, [])

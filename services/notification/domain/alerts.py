@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from contracts.case_v1 import DeadlineChanged, phase_event_id
+from contracts.case_v1 import ActionOverdue, DeadlineChanged, phase_event_id
 from contracts.envelope import Actor, Envelope, Subject
 from contracts.intake_v1 import ConcernRaised, EncompassAmended, EncompassNotified
 from contracts.notification_v1 import ALERT_ACKNOWLEDGED, AlertAcknowledged, AlertSource
@@ -94,7 +94,12 @@ def alert_for_deadline(
 ) -> dict[str, Any]:
     """A deadline approaching or breached with no unacknowledged alert left to escalate
     (none was raised, or it was acknowledged but the deadline is still open): an alert of
-    its own. Its first steps come from the deadline event, so no timer until then."""
+    its own. Its first steps come from the deadline event, so no timer until then.
+
+    Its id is the deadline's approaching-phase event id, whichever phase makes it: a
+    deadline already past when it starts (a referral recorded late) publishes approaching
+    and breached together, and the two, handled at once, must find one alert, not make
+    two."""
     deadline = event.payload
     return _alert(
         event,
@@ -105,7 +110,30 @@ def alert_for_deadline(
         received_at=event.occurred_at,
         created_at=created_at,
         next_step_at=None,
-    ) | {"source_event_id": deadline.source_event_id, "rule": deadline.rule}
+    ) | {
+        "_id": phase_event_id(deadline.deadline_id, "approaching"),
+        "source_event_id": deadline.source_event_id,
+        "rule": deadline.rule,
+    }
+
+
+def alert_for_overdue_action(
+    event: Envelope[ActionOverdue], created_at: datetime
+) -> dict[str, Any]:
+    """An action on a child's case was not done by its date: the DSL rota's alert, which
+    also reaches the action's owner at once when the rota has a way to reach them. It
+    carries ids only (what the action was is on the case)."""
+    overdue = event.payload
+    return _alert(
+        event,
+        pupil_id=overdue.pupil_id,
+        source_id=overdue.action_id,
+        source_type=AlertSource.ACTION,
+        priority=Priority.NORMAL,
+        received_at=overdue.overdue_at,
+        created_at=created_at,
+        next_step_at=created_at,
+    ) | {"owner_user_id": overdue.owner_user_id}
 
 
 def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from contracts.vocabulary import Priority
 from services.notification.domain.escalation import Reason
-from services.notification.domain.messages import Notice
+from services.notification.domain.messages import Notice, Topic
 from services.notification.domain.rota import Member
 
 Channel = Literal["email", "sms", "push"]
@@ -144,12 +144,26 @@ def alert_link(public_base_url: str, alert_id: str) -> str:
     return f"{public_base_url.rstrip('/')}/alerts/{quote(alert_id, safe='')}"
 
 
+def topic_of(alert: dict[str, Any]) -> Topic:
+    """What the alert is about, as a message may say it: a concern or police notification
+    ("alert"), an overdue action, or social care's feedback to chase."""
+    if alert.get("source_type") == "action":
+        return "action_overdue"
+    if alert.get("source_type") == "deadline" and alert.get("rule") == "social-care-feedback":
+        return "feedback_chase"
+    return "alert"
+
+
 def notice_for(
-    priority: Priority, reason: Reason, school_name: str | None, alert_url: str
+    priority: Priority,
+    reason: Reason,
+    school_name: str | None,
+    alert_url: str,
+    topic: Topic = "alert",
 ) -> Notice:
     """What a delivery says (messages.py turns it into text). A school name no message may
     carry (too long, a line break), or none known yet, becomes "your school"."""
-    fields = {"priority": priority, "alert_url": alert_url, "reason": reason}
+    fields = {"priority": priority, "alert_url": alert_url, "reason": reason, "topic": topic}
     try:
         return Notice.model_validate({"school_name": school_name or FALLBACK_SCHOOL_NAME, **fields})
     except ValidationError:

@@ -7,7 +7,7 @@ the school's name, the priority, the reason and a link; anything else is rejecte
 """
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, HttpUrl, StringConstraints
 
@@ -18,6 +18,19 @@ PRIORITY_LABELS: dict[Priority, str] = {
     Priority.NORMAL: "New safeguarding concern",
     Priority.URGENT: "URGENT safeguarding concern",
     Priority.ENCOMPASS: "Operation Encompass notification",
+}
+
+# What an alert is about when it is not a concern or police notification: a step on a
+# child's case that is late. Said without a word of the child or the case.
+Topic = Literal["alert", "action_overdue", "feedback_chase"]
+TOPIC_LABELS: dict[Topic, str] = {
+    "action_overdue": "Safeguarding action overdue",
+    "feedback_chase": "Chase children's social care for feedback",
+}
+_TOPIC_CONTEXT: dict[Topic, str] = {
+    "action_overdue": "An action on a child's case was not done by its date.",
+    "feedback_chase": "Feedback on a referral is due or overdue: chase it, and escalate if"
+    " the response is not good enough.",
 }
 
 _REASON_PREFIXES: dict[Reason, str] = {
@@ -55,9 +68,15 @@ class Notice(BaseModel):
     priority: Priority
     alert_url: HttpUrl  # opaque link to the alert; the reader signs in to see it
     reason: Reason = "initial"
+    topic: Topic = "alert"
 
 
 def headline(notice: Notice) -> str:
+    if notice.topic != "alert":
+        # A late step is not "unacknowledged"; only a climb for that reason says so.
+        climbed = notice.reason in ("timer", "delivery_failed")
+        prefix = _REASON_PREFIXES[notice.reason] if climbed else ""
+        return f"{prefix}{TOPIC_LABELS[notice.topic]} at {notice.school_name}"
     label = PRIORITY_LABELS[notice.priority]
     return f"{_REASON_PREFIXES[notice.reason]}{label} at {notice.school_name}"
 
@@ -103,6 +122,8 @@ def gateway_personalisation(notice: Notice) -> dict[str, str]:
 
 
 def _context(notice: Notice) -> list[str]:
+    if notice.topic != "alert":
+        return [_TOPIC_CONTEXT[notice.topic]]
     if notice.reason == "deadline_breached":
         return ["The deadline for acknowledging it has passed."]
     if notice.priority == Priority.ENCOMPASS:

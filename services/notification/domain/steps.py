@@ -25,6 +25,18 @@ def tier_members(rota: Rota | None, tier: int) -> Sequence[Member]:
     return rota.tiers[tier].members
 
 
+def step_members(rota: Rota | None, tier: int, alert: dict[str, Any]) -> list[Member]:
+    """Who a step reaches: its tier's members; the first step of an alert with an owner (an
+    overdue action's) also reaches the owner, when the rota has them in another tier (the
+    rota holds the only contact details notification has)."""
+    members = list(tier_members(rota, tier))
+    owner = alert.get("owner_user_id")
+    if tier != 0 or rota is None or owner is None or any(m.user_id == owner for m in members):
+        return members
+    found = next((m for t in rota.tiers for m in t.members if m.user_id == owner), None)
+    return [*members, found] if found is not None else members
+
+
 def recipient(member: Member) -> dict[str, Any]:
     addresses = {"email": member.email, "sms": member.phone}
     if member.push_endpoint is not None:

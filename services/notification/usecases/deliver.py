@@ -23,6 +23,7 @@ from services.notification.domain.delivery import (
     failure_update,
     notice_for,
     sent_update,
+    topic_of,
 )
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.escalate import climb_for_event
@@ -43,7 +44,7 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
         return True
     school_name = await ports.store.school_name(alert["school_id"])
     link = alert_link(ports.delivery.public_base_url, alert["_id"])
-    notice = notice_for(alert["priority"], delivery["reason"], school_name, link)
+    notice = notice_for(alert["priority"], delivery["reason"], school_name, link, topic_of(alert))
     try:
         provider_id = await dispatcher.send(
             delivery["channel"], delivery["address"], notice, reference=delivery_id

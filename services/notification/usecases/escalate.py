@@ -39,8 +39,8 @@ from services.notification.domain.escalation import (
 from services.notification.domain.rota import MAX_TIERS, Rota
 from services.notification.domain.steps import (
     step_document,
+    step_members,
     step_of,
-    tier_members,
     trigger_document,
     trigger_steps,
 )
@@ -150,7 +150,7 @@ async def _take_step(
     ports: NotificationPorts, alert: Document, step: Step, rota: Rota | None, now: datetime
 ) -> Step:
     """Store the step (once per tier) and plan its deliveries; returns it as stored."""
-    document = step_document(alert, step, tier_members(rota, step.tier), now)
+    document = step_document(alert, step, step_members(rota, step.tier, alert), now)
     if await ports.store.add_step(document):
         log.info(
             "escalation step taken",

@@ -50,7 +50,7 @@ async def _alert_of_its_own(
     origin = await ports.store.alert_of_school(event.payload.source_event_id, event.school_id)
     priority = Priority(origin["priority"]) if origin else Priority.NORMAL
     alert = alert_for_deadline(event, priority, ports.clock.now())
-    # Its id is the event's: a redelivery finds it stored. Its first steps come from the
-    # event (it has no timer until then).
+    # Its id is fixed by the deadline: a redelivery, or the other phase handled at the same
+    # time, finds it stored. Its first steps come from the event (no timer until then).
     await ports.writer.insert(ports.store.alerts, alert, [])
     return alert["_id"]

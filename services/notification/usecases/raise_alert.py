@@ -1,4 +1,5 @@
-"""A concern was raised, or the police notified the school: the DSLs' alert.
+"""A concern was raised, the police notified the school, or an action on a child's case is
+overdue: the DSLs' alert.
 
 The alert's id is the event's, so a redelivered event finds it stored and changes nothing.
 The escalator takes its first steps at once (it is woken, and the alert's timer is due now).
@@ -6,10 +7,15 @@ The escalator takes its first steps at once (it is woken, and the alert's timer 
 
 from __future__ import annotations
 
+from contracts.case_v1 import ActionOverdue
 from contracts.envelope import Envelope
 from contracts.intake_v1 import ConcernRaised, EncompassNotified
 from services.common.store import Document
-from services.notification.domain.alerts import alert_for_concern, alert_for_encompass
+from services.notification.domain.alerts import (
+    alert_for_concern,
+    alert_for_encompass,
+    alert_for_overdue_action,
+)
 from services.notification.ports import NotificationPorts
 
 
@@ -23,6 +29,13 @@ async def raise_alert_for_police_notification(
 ) -> bool:
     """For the Key Adults. False if the event was seen before."""
     return await _raise(ports, alert_for_encompass(event, ports.clock.now()))
+
+
+async def raise_alert_for_overdue_action(
+    ports: NotificationPorts, event: Envelope[ActionOverdue]
+) -> bool:
+    """For the DSL rota and the action's owner. False if the event was seen before."""
+    return await _raise(ports, alert_for_overdue_action(event, ports.clock.now()))
 
 
 async def _raise(ports: NotificationPorts, alert: Document) -> bool:

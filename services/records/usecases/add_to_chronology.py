@@ -5,9 +5,11 @@ redelivered event adds nothing."""
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from contracts.envelope import Envelope
 from contracts.intake_v1 import ConcernRaised, EncompassNotified
-from services.records.domain.chronology import chronology_entry
+from services.records.domain.chronology import CASE_STEPS, chronology_entry
 from services.records.ports import RecordsPorts
 
 
@@ -33,6 +35,20 @@ async def add_police_notification(ports: RecordsPorts, event: Envelope[Encompass
         pupil_id=notice.pupil_id,
         source_id=notice.notification_id,
         occurred_at=notice.incident_at,
+        recorded_at=ports.clock.now(),
+    )
+    return await ports.store.add_entry(entry)
+
+
+async def add_case_step(ports: RecordsPorts, event: Envelope[BaseModel]) -> bool:
+    """A step on the child's case (a decision, action, note, referral, closure…; the
+    table in domain/chronology.py says which). False if the event was recorded already."""
+    pupil_id, source_id, occurred_at = CASE_STEPS[event.event_type].of(event.payload)
+    entry = chronology_entry(
+        event,
+        pupil_id=pupil_id,
+        source_id=source_id,
+        occurred_at=occurred_at,
         recorded_at=ports.clock.now(),
     )
     return await ports.store.add_entry(entry)

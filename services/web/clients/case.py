@@ -28,3 +28,35 @@ class CaseClient(ServiceClient):
     ) -> dict[str, Any]:
         path = f"/v1/schools/{school_id}/calendar"
         return dict(await self.call("PUT", path, token, json=calendar))
+
+    # -- the child's case ---------------------------------------------------------------------
+
+    async def case(self, token: str, school_id: str | None, pupil_id: str) -> dict[str, Any]:
+        """The child's case whole (a trust-wide reader names the school)."""
+        path = f"/v1/children/{pupil_id}/case"
+        return dict(await self.call("GET", path, token, params={"school_id": school_id}))
+
+    async def cases(
+        self,
+        token: str,
+        *,
+        status: str | None = None,
+        review_due_before: str | None = None,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        params = {"status": status, "review_due_before": review_due_before, "limit": limit}
+        return list((await self.call("GET", "/v1/cases", token, params=params))["cases"])
+
+    async def triage(self, token: str, school_id: str | None, concern_id: str) -> dict[str, Any]:
+        path = f"/v1/concerns/{concern_id}/triage"
+        return dict(await self.call("GET", path, token, params={"school_id": school_id}))
+
+    async def fgm_duties(self, token: str) -> list[dict[str, Any]]:
+        return list((await self.call("GET", "/v1/fgm-duties", token))["duties"])
+
+    async def step(
+        self, token: str, method: str, path: str, body: dict[str, Any], idempotency_key: str
+    ) -> dict[str, Any]:
+        """One step on a case (POST or PUT to `path`), made once however often it is sent."""
+        headers = {"Idempotency-Key": idempotency_key}
+        return dict(await self.call(method, path, token, json=body, headers=headers))

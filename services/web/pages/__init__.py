@@ -9,6 +9,8 @@ from services.web.dev_login import DevLogin
 from services.web.oidc import OidcClient
 from services.web.pages import (
     alerts,
+    case,
+    case_steps,
     child_file,
     concerns,
     deadlines,
@@ -33,6 +35,8 @@ def routers(
         concerns.router(pages, services),
         alerts.router(pages, services),
         child_file.router(pages, services),
+        case.router(pages, services),
+        case_steps.router(pages, services),
         deadlines.router(pages, services),
         encompass.router(pages, services),
         school_settings.router(pages, services),

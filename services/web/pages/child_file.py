@@ -13,6 +13,7 @@ from services.common.auth import SAFEGUARDING_READERS
 from services.web.clients.base import NotFound
 from services.web.clients.services import Services
 from services.web.identity import User, current_user, require
+from services.web.pages.case import case_section
 from services.web.templating import Pages
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -32,11 +33,12 @@ def router(pages: Pages, services: Services) -> APIRouter:
         # A trust-wide reader names the school; a school's DSL is confined to their own.
         scope = None if user.school_id else school_id
         try:
-            chronology, deadlines = await asyncio.gather(
+            chronology, deadlines, case = await asyncio.gather(
                 services.records.chronology(user.token, school_id, pupil_id),
                 services.case.deadlines(
                     user.token, school_id=scope, pupil_id=pupil_id, status="open"
                 ),
+                case_section(services, user, school_id, pupil_id),
             )
         except NotFound:
             return pages.render(request, "not_found.html", user=user, status_code=404)
@@ -56,6 +58,7 @@ def router(pages: Pages, services: Services) -> APIRouter:
             entries=entries,
             deadlines=deadlines,
             mark_count=len(marks),
+            **case,
         )
 
     return api

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -12,6 +13,7 @@ from services.web.clients.base import NotFound, Unprocessable
 from services.web.clients.services import Services
 from services.web.concern_form import ConcernDraft, errors_from_service
 from services.web.identity import User, current_user, require
+from services.web.pages.case import fgm_reports_owed
 from services.web.security import checked_form
 from services.web.templating import Pages
 
@@ -104,7 +106,11 @@ def router(pages: Pages, services: Services) -> APIRouter:
     @api.get("/concerns/mine")
     async def mine(request: Request, user: CurrentUser) -> Response:
         require(user, SCHOOL_ROLES, at_school=True)
-        receipts = await services.intake.my_concerns(user.token)
-        return pages.render(request, "my_concerns.html", user=user, receipts=receipts)
+        receipts, fgm_reports = await asyncio.gather(
+            services.intake.my_concerns(user.token), fgm_reports_owed(services, user)
+        )
+        return pages.render(
+            request, "my_concerns.html", user=user, receipts=receipts, fgm_reports=fgm_reports
+        )
 
     return api

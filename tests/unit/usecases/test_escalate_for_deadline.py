@@ -1,5 +1,7 @@
 """A deadline approaching or breached climbs the alert behind it, or an alert of its own."""
 
+import asyncio
+
 import pytest
 
 from contracts.case_v1 import DEADLINE_APPROACHING, DEADLINE_BREACHED, phase_event_id
@@ -69,7 +71,8 @@ async def test_a_deadline_without_an_open_alert_makes_one_of_its_own(world):
 
     reached = await escalate_for_deadline(world.ports, breached)
 
-    alert = await world.store.alert(breached.event_id)
+    own = phase_event_id(breached.payload.deadline_id, "approaching")  # whichever phase
+    alert = await world.store.alert(own)
     assert (alert["source_type"], alert["rule"]) == ("deadline", "file-transfer")
     assert alert["source_id"] == breached.payload.deadline_id
     assert alert["priority"] == "normal"
@@ -84,9 +87,10 @@ async def test_an_acknowledged_alert_is_not_climbed_the_deadline_gets_its_own_as
 
     await escalate_for_deadline(world.ports, approaching)
 
-    own = await world.store.alert(approaching.event_id)
+    own_id = phase_event_id(approaching.payload.deadline_id, "approaching")
+    own = await world.store.alert(own_id)
     assert own["priority"] == "urgent"
-    assert await world.tiers_taken(approaching.event_id) == [(1, "deadline_approaching")]
+    assert await world.tiers_taken(own_id) == [(1, "deadline_approaching")]
     assert (await world.store.alert(alert_id))["acknowledged_by"] == "dsl-1"
 
 
@@ -118,3 +122,21 @@ async def test_a_deadline_of_another_school_does_not_climb_this_schools_alert(wo
     await escalate_for_deadline(world.ports, elsewhere)
 
     assert await world.tiers_taken(alert_id) == [(1, "initial")]
+
+
+async def test_approaching_and_breached_handled_at_once_make_one_alert(world):
+    """A deadline already past when it starts: both phases arrive together."""
+    approaching = world.deadline(
+        DEADLINE_APPROACHING, "referral-event", rule="social-care-feedback"
+    )
+    breached = world.deadline(DEADLINE_BREACHED, "referral-event", rule="social-care-feedback")
+
+    await asyncio.gather(
+        escalate_for_deadline(world.ports, breached),
+        escalate_for_deadline(world.ports, approaching),
+    )
+
+    assert await world.store.alerts.count_documents({}) == 1
+    own = phase_event_id(breached.payload.deadline_id, "approaching")
+    # Breached first: tier 1 and the last at once; approaching then climbs to tier 2.
+    assert [tier for tier, _ in await world.tiers_taken(own)] == [1, 2, 4]

@@ -1,0 +1,61 @@
+"""A concern or police notification about a child joins the child's case: the first opens
+it; one about a closed case reopens it and says so (case.reopened.v1, in the same write). A
+concern with FGM discovered puts the duty to report it to the police on the teacher who
+recorded it. Every step is idempotent: a redelivered event completes what the first
+delivery began and adds nothing twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from contracts.envelope import Envelope
+from contracts.intake_v1 import ConcernRaised
+from services.case.domain import fgm
+from services.case.domain.case_steps import find
+from services.case.domain.cases import SourceKind, case_key, new_case, source_joined
+from services.case.ports import CasePorts
+from services.common.store import Document
+
+
+async def join_case(
+    ports: CasePorts, source: Envelope[BaseModel], kind: SourceKind, source_id: str
+) -> Document:
+    """The case as it is once the source has joined it."""
+    store, now = ports.store, ports.clock.now()
+    pupil_id = source.subject.id
+    async with ports.writer.edit(store.cases, case_key(source.school_id, pupil_id)) as edit:
+        changes, events = source_joined(
+            edit.current, source, kind=kind, source_id=source_id, now=now
+        )
+        duty = _fgm_duty(source)
+        if changes and duty is not None:
+            duties = (edit.current or {}).get("fgm_duties", [])
+            if find(duties, "concern_id", source_id) is None:
+                changes["fgm_duties"] = [*duties, fgm.duty(source_id, *duty)]
+        if edit.current is None:
+            edit.create(
+                {**new_case(source.trust_id, source.school_id, pupil_id, opened_at=now), **changes}
+            )
+        elif changes:
+            edit.set(changes)
+        edit.emit(*events)
+    case = edit.document
+    # Pointers after the case (a pointer to nothing is answered 404); a redelivery writes
+    # any the first delivery did not.
+    if kind == "concern":
+        await store.point("concern", source.school_id, source_id, case)
+    if duty is not None:
+        await store.add_fgm_duty(
+            fgm.duty_pointer(source.trust_id, source.school_id, pupil_id, source_id, *duty)
+        )
+    return case
+
+
+def _fgm_duty(source: Envelope[BaseModel]) -> tuple[str, datetime] | None:
+    """Who must report FGM to the police, and since when: the teacher who recorded it."""
+    concern = source.payload
+    if isinstance(concern, ConcernRaised) and concern.fgm_discovered:
+        return concern.reported_by.user_id, concern.received_at
+    return None

@@ -1,0 +1,56 @@
+"""A child's case as its readers see it (the school's DSLs and headteacher, the trust
+lead), and the list of a school's (or trust's) cases with the reviews coming due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from services.case.domain.case_access import CASE_READERS, may_read
+from services.case.domain.cases import case_key
+from services.case.ports import CasePorts
+from services.common.auth import Principal
+from services.common.errors import NotFound
+from services.common.store import Document
+
+
+async def read_case(
+    ports: CasePorts, principal: Principal, pupil_id: str, school_id: str | None = None
+) -> Document:
+    """The whole case. `school_id` names the school for a trust-wide reader (pupil ids are
+    per school); a school's own readers are confined to it."""
+    scope = principal.tenant_filter(school_id)
+    school = (scope or {}).get("school_id")
+    if school is None or not principal.has_any(CASE_READERS):
+        raise NotFound("case")
+    case = await ports.store.case(school, pupil_id)
+    if case is None or not may_read(principal, case):
+        raise NotFound("case")
+    return case
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    school_id: str | None = None
+    status: Literal["open", "closed"] | None = None
+    review_due_before: date | None = None
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case: Document
+    child: Document | None  # the pupil as intake last recorded them
+
+
+async def list_cases(ports: CasePorts, principal: Principal, query: CaseQuery) -> list[CaseSummary]:
+    scope = principal.tenant_filter(query.school_id)
+    if scope is None or not principal.has_any(CASE_READERS):
+        raise NotFound("school")
+    cases = await ports.store.cases_in(
+        scope, status=query.status, review_due_before=query.review_due_before, limit=query.limit
+    )
+    keys = [case_key(c["school_id"], c["pupil_id"]) for c in cases]
+    children = await ports.store.pupils_by_case(keys)
+    return [CaseSummary(case, children.get(key)) for case, key in zip(cases, keys, strict=True)]
