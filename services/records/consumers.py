@@ -7,18 +7,19 @@ from functools import partial
 from contracts import case_v1, intake_v1
 from services.common.runtime import ServiceRuntime
 from services.records.ports import RecordsPorts
-from services.records.usecases.add_to_chronology import add_concern, add_police_notification
+from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.audit_deadline_met import audit_deadline_met
 from services.records.usecases.record_pupil import record_pupil
 
 
 def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
+    chronology = partial(add_to_chronology, ports)
     runtime.consume(
         "records.chronology",
         {
-            intake_v1.CONCERN_RAISED: partial(add_concern, ports),
-            intake_v1.ENCOMPASS_NOTIFIED: partial(add_police_notification, ports),
-            intake_v1.ENCOMPASS_AMENDED: partial(add_police_notification, ports),
+            intake_v1.CONCERN_RAISED: chronology,
+            intake_v1.ENCOMPASS_NOTIFIED: chronology,
+            intake_v1.ENCOMPASS_AMENDED: chronology,
         },
     )
     runtime.consume("records.directory", {intake_v1.PUPIL_RECORDED: partial(record_pupil, ports)})
