@@ -1,15 +1,18 @@
-"""records' HTTP API: who has read a child's file (the access log)."""
+"""records' HTTP API: who has read a child's file (the access log), and the file as a PDF."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from services.common.auth import Principal
 from services.common.ids import IdPath
 from services.records.ports import RecordsPorts
+from services.records.usecases.export_file import export_file
 from services.records.usecases.read_access_log import read_access_log
 
 SchoolQuery = Annotated[str | None, Query(max_length=64)]
+Purpose = Annotated[str | None, Query(min_length=1, max_length=300)]
 
 
 def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
@@ -40,5 +43,23 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
                 for e in found.entries
             ],
         }
+
+    @api.get("/children/{pupil_id}/file.pdf", response_class=Response)
+    async def file_pdf(
+        pupil_id: IdPath,
+        principal: CurrentUser,
+        school_id: SchoolQuery = None,
+        purpose: Purpose = None,
+    ) -> Response:
+        """The whole file as a PDF; `purpose` (e.g. a police or court copy) is recorded."""
+        pdf = await export_file(ports, principal, pupil_id, school_id=school_id, purpose=purpose)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": 'attachment; filename="child-protection-file.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     return api

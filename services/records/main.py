@@ -12,6 +12,7 @@ from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
 from services.records import api_access, api_chronology, consumers
+from services.records.pdf import PdfRenderer
 from services.records.ports import RecordsPorts
 from services.records.settings import RecordsSettings
 from services.records.store import RecordsStore
@@ -23,7 +24,9 @@ def build_app(settings: RecordsSettings) -> FastAPI:
     store = RecordsStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
-    ports = RecordsPorts(store, DocumentWriter(runtime.locks, runtime.relay), SystemClock())
+    ports = RecordsPorts(
+        store, DocumentWriter(runtime.locks, runtime.relay), SystemClock(), PdfRenderer()
+    )
     # Before the consumers start: old entries join their chains first.
     runtime.on_startup(partial(migrate_legacy_entries, ports))
     consumers.register(runtime, ports)

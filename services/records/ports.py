@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from services.common.clock import Clock
 from services.common.unit_of_work import DocumentWriter
+from services.records.pdf import PdfRenderer
 from services.records.store import RecordsStore
 
 
@@ -16,3 +17,4 @@ class RecordsPorts:
     # the outbox relay (transfers carry their events).
     writer: DocumentWriter
     clock: Clock
+    pdf: PdfRenderer
