@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-SCHEMA_VERSION = "1.0"
+# 1.1: AlertSource.TRANSFER.
+SCHEMA_VERSION = "1.1"
 
 ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
 
@@ -17,6 +18,9 @@ class AlertSource(StrEnum):
     CONCERN = "concern"  # intake.concern.raised.v1
     ENCOMPASS = "encompass"  # a police notification (intake.encompass.notified.v1)
     DEADLINE = "deadline"  # a deadline approaching or breached with no open alert to climb
+    TRANSFER = (
+        "transfer"  # a child protection file offered to the school (records.transfer.offered.v1)
+    )
 
 
 class AlertAcknowledged(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import case_v1, intake_v1, notification_v1
+from contracts import case_v1, intake_v1, notification_v1, records_v1
 
 EXCHANGE = "harbour.events"
 SERVICES = ("intake", "case", "notification", "records")
@@ -51,7 +51,7 @@ QUEUES: tuple[QueueSpec, ...] = (
         "chronology",
         (intake_v1.CONCERN_RAISED, intake_v1.ENCOMPASS_NOTIFIED, intake_v1.ENCOMPASS_AMENDED),
     ),
-    QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED,)),
+    QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED, intake_v1.SCHOOL_RECORDED)),
     QueueSpec(
         "case",
         "deadlines",
@@ -64,6 +64,12 @@ QUEUES: tuple[QueueSpec, ...] = (
     ),
     QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),
     QueueSpec("records", "audit", (case_v1.DEADLINE_MET,)),
+    # A leaver with a file starts its transfer (only records knows whether a file exists).
+    QueueSpec("records", "transfers", (intake_v1.PUPIL_LEFT,)),
+    # The receiving school's DSLs are alerted, or the outside DSL is sent the link.
+    QueueSpec("notification", "transfers", (records_v1.TRANSFER_OFFERED,)),
+    # file-transfer starts when a transfer starts and is met when the file is received.
+    QueueSpec("case", "transfers", (records_v1.TRANSFER_STARTED, records_v1.TRANSFER_RECEIVED)),
 )
 
 

@@ -10,6 +10,8 @@ from services.records.ports import RecordsPorts
 from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.audit_deadline_met import audit_deadline_met
 from services.records.usecases.record_pupil import record_pupil
+from services.records.usecases.record_school import record_school
+from services.records.usecases.start_transfer import transfer_for_leaver
 
 
 def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
@@ -22,5 +24,14 @@ def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
             intake_v1.ENCOMPASS_AMENDED: chronology,
         },
     )
-    runtime.consume("records.directory", {intake_v1.PUPIL_RECORDED: partial(record_pupil, ports)})
+    runtime.consume(
+        "records.directory",
+        {
+            intake_v1.PUPIL_RECORDED: partial(record_pupil, ports),
+            intake_v1.SCHOOL_RECORDED: partial(record_school, ports),
+        },
+    )
+    runtime.consume(
+        "records.transfers", {intake_v1.PUPIL_LEFT: partial(transfer_for_leaver, ports)}
+    )
     runtime.consume("records.audit", {case_v1.DEADLINE_MET: partial(audit_deadline_met, ports)})

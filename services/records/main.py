@@ -11,9 +11,16 @@ from services.common.clock import SystemClock
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
-from services.records import api_access, api_chronology, consumers
+from services.records import (
+    api_access,
+    api_chronology,
+    api_transfer_links,
+    api_transfers,
+    consumers,
+)
+from services.records.domain.bundle import TransferKeys
 from services.records.pdf import PdfRenderer
-from services.records.ports import RecordsPorts
+from services.records.ports import RecordsPolicy, RecordsPorts
 from services.records.settings import RecordsSettings
 from services.records.store import RecordsStore
 from services.records.usecases.migrate_legacy import migrate_legacy_entries
@@ -25,13 +32,27 @@ def build_app(settings: RecordsSettings) -> FastAPI:
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
     ports = RecordsPorts(
-        store, DocumentWriter(runtime.locks, runtime.relay), SystemClock(), PdfRenderer()
+        store,
+        DocumentWriter(runtime.locks, runtime.relay),
+        SystemClock(),
+        PdfRenderer(),
+        TransferKeys.from_pem(settings.signing_key_pem()),
+        RecordsPolicy(
+            link_days=settings.transfer_link_days,
+            code_attempts=settings.transfer_code_attempts,
+            retention_years=settings.retention_years,
+        ),
     )
     # Before the consumers start: old entries join their chains first.
     runtime.on_startup(partial(migrate_legacy_entries, ports))
     consumers.register(runtime, ports)
     principal = principal_dependency(settings)
-    routers = [api_chronology.router(ports, principal), api_access.router(ports, principal)]
+    routers = [
+        api_chronology.router(ports, principal),
+        api_access.router(ports, principal),
+        api_transfers.router(ports, principal),
+        api_transfer_links.router(ports),
+    ]
     return service_app("Harbour records", runtime, routers)
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.common.clock import Clock
 from services.common.unit_of_work import DocumentWriter
+from services.records.domain.bundle import TransferKeys
 from services.records.pdf import PdfRenderer
 from services.records.store import RecordsStore
+
+
+@dataclass(frozen=True)
+class RecordsPolicy:
+    link_days: int = 7  # a one-time link stays open this long
+    code_attempts: int = 5  # wrong access codes before a link locks
+    retention_years: int = 25  # a closed file is reviewed at this birthday
 
 
 @dataclass(frozen=True)
@@ -18,3 +26,6 @@ class RecordsPorts:
     writer: DocumentWriter
     clock: Clock
     pdf: PdfRenderer
+    # Signs transfer bundles; the one-time links derive from it.
+    keys: TransferKeys
+    policy: RecordsPolicy = field(default_factory=RecordsPolicy)

@@ -42,7 +42,7 @@ def access(
         "kind": "access",
         "action": action,
         "user_id": user_id,
-        "roles": sorted(roles),
+        "roles": sorted(str(role) for role in roles),
         "at": iso(at),
         "trust_id": trust_id,
         "school_id": school_id,
