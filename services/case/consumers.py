@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from contracts import intake_v1, notification_v1
+from contracts import intake_v1, notification_v1, records_v1
 from services.case.ports import CasePorts
-from services.case.usecases import start_deadline
+from services.case.usecases import file_transfer_deadline, start_deadline
 from services.case.usecases.meet_deadline import police_alert_acknowledged
 from services.case.usecases.record_pupil import record_pupil
 from services.case.usecases.record_school import record_school
@@ -23,6 +23,13 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             ),
             intake_v1.PUPIL_LEFT: partial(start_deadline.pupil_left, ports),
             notification_v1.ALERT_ACKNOWLEDGED: partial(police_alert_acknowledged, ports),
+        },
+    )
+    runtime.consume(
+        "case.transfers",
+        {
+            records_v1.TRANSFER_STARTED: partial(file_transfer_deadline.transfer_started, ports),
+            records_v1.TRANSFER_RECEIVED: partial(file_transfer_deadline.transfer_received, ports),
         },
     )
     runtime.consume(

@@ -1,7 +1,7 @@
 """The statutory clock starts: a concern starts dsl-triage, a police notification
-encompass-before-school (both on the child's case, opened by the first of them), a pupil
-leaving starts file-transfer. Every step is idempotent, so a redelivered event after a crash
-between them completes what the first delivery began."""
+encompass-before-school (both on the child's case, opened by the first of them); a pupil
+leaving starts nothing here (see pupil_left). Every step is idempotent, so a redelivered
+event after a crash between them completes what the first delivery began."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from contracts import intake_v1
 from contracts.case_v1 import DeadlineRule
 from contracts.envelope import Envelope
 from services.case.domain.deadline_phases import next_look
-from services.case.domain.deadlines import leaver_source_id, new_deadline
+from services.case.domain.deadlines import new_deadline
 from services.case.ports import CasePorts
 from services.case.usecases.meet_deadline import apply_early_meet
 
@@ -54,15 +54,12 @@ async def police_notification_received(
 
 
 async def pupil_left(ports: CasePorts, event: Envelope[intake_v1.PupilLeft]) -> None:
-    left = event.payload
-    start = ClockStart(
-        DeadlineRule.FILE_TRANSFER,
-        left.pupil_id,
-        leaver_source_id(left.pupil_id, left.last_day_on_roll),
-        left.last_day_on_roll,
-        opens_case=False,
-    )
-    await start_deadline(ports, event, start)
+    """Starts nothing. Only a leaver with a child protection file has a file to transfer,
+    and only records knows who has one: it starts the transfer and publishes
+    records.transfer.started.v1, which starts file-transfer (file_transfer_deadline.py).
+    Starting it here gave every leaver a deadline nothing could meet. The handler stays
+    bound so that departures already queued are consumed, not dead-lettered."""
+    return None
 
 
 async def start_deadline(ports: CasePorts, event: Envelope[Any], start: ClockStart) -> None:

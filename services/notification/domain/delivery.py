@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from contracts.vocabulary import Priority
 from services.notification.domain.escalation import Reason
-from services.notification.domain.messages import Notice
+from services.notification.domain.messages import LinkNotice, Notice
 from services.notification.domain.rota import Member
 
 Channel = Literal["email", "sms", "push"]
@@ -144,13 +144,67 @@ def alert_link(public_base_url: str, alert_id: str) -> str:
     return f"{public_base_url.rstrip('/')}/alerts/{quote(alert_id, safe='')}"
 
 
+def incoming_files_link(public_base_url: str) -> str:
+    """Where a DSL accepts the files offered to their school."""
+    return f"{public_base_url.rstrip('/')}/transfers/incoming"
+
+
+def transfer_link_url(public_base_url: str, token: str) -> str:
+    """The one-time link's page on the web service (no sign-in; the access code opens it)."""
+    return f"{public_base_url.rstrip('/')}/file-transfer/{quote(token, safe='')}"
+
+
 def notice_for(
-    priority: Priority, reason: Reason, school_name: str | None, alert_url: str
+    priority: Priority,
+    reason: Reason,
+    school_name: str | None,
+    alert_url: str,
+    *,
+    incoming_file: bool = False,
 ) -> Notice:
     """What a delivery says (messages.py turns it into text). A school name no message may
     carry (too long, a line break), or none known yet, becomes "your school"."""
-    fields = {"priority": priority, "alert_url": alert_url, "reason": reason}
+    fields = {
+        "priority": priority,
+        "alert_url": alert_url,
+        "reason": reason,
+        "incoming_file": incoming_file,
+    }
     try:
         return Notice.model_validate({"school_name": school_name or FALLBACK_SCHOOL_NAME, **fields})
     except ValidationError:
         return Notice.model_validate({"school_name": FALLBACK_SCHOOL_NAME, **fields})
+
+
+def link_delivery(
+    delivery_id: str,
+    *,
+    trust_id: str,
+    school_id: str,
+    address: str,
+    notice: LinkNotice,
+    enabled: Collection[Channel],
+    now: datetime,
+) -> dict[str, Any]:
+    """The one e-mail that carries a one-time link to a DSL outside this deployment: a
+    delivery of its own (no alert, no ladder), sent and retried like any other."""
+    on = "email" in enabled
+    return {
+        "_id": delivery_id,
+        "alert_id": None,
+        "step_id": delivery_id,
+        "trust_id": trust_id,
+        "school_id": school_id,
+        "tier": 0,
+        "reason": "initial",
+        "user_id": "receiving-dsl",
+        "channel": "email",
+        "address": address,
+        "message": notice.model_dump(mode="json"),
+        "state": "pending" if on else "disabled",
+        "attempts": 0,
+        "last_error": None if on else "channel not configured",
+        "next_attempt_at": now if on else None,
+        "created_at": now,
+        "sent_at": None,
+    }

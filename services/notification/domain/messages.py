@@ -46,6 +46,9 @@ SchoolName = Annotated[
 ]
 
 
+INCOMING_FILE_LABEL = "Incoming child protection file"
+
+
 class Notice(BaseModel):
     """Everything an alert text may say. Deliberately nothing about the child."""
 
@@ -55,11 +58,41 @@ class Notice(BaseModel):
     priority: Priority
     alert_url: HttpUrl  # opaque link to the alert; the reader signs in to see it
     reason: Reason = "initial"
+    incoming_file: bool = False  # another school offered the school a child's file
+
+
+class LinkNotice(BaseModel):
+    """The e-mail to a DSL outside this deployment who is sent a child's file: who sends
+    it, the one-time link and until when it opens. Nothing about the child; the access
+    code that opens the link never travels with it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    school_name: SchoolName  # the sending school
+    link_url: HttpUrl
+    expires_on: Annotated[str, StringConstraints(max_length=40), AfterValidator(_single_line)]
 
 
 def headline(notice: Notice) -> str:
-    label = PRIORITY_LABELS[notice.priority]
+    label = INCOMING_FILE_LABEL if notice.incoming_file else PRIORITY_LABELS[notice.priority]
     return f"{_REASON_PREFIXES[notice.reason]}{label} at {notice.school_name}"
+
+
+def link_email_subject(notice: LinkNotice) -> str:
+    return f"A child protection file from {notice.school_name} — secure link"
+
+
+def link_email_body(notice: LinkNotice) -> str:
+    paragraphs = [
+        f"{notice.school_name} has sent a child protection file to you, as the receiving"
+        " school's Designated Safeguarding Lead.",
+        f"Open it with this one-time link (until {notice.expires_on}):\n{notice.link_url}",
+        "You will need the access code the sending school gives you separately (by phone or"
+        " text). Please confirm receipt on the link's page once you have the file.",
+        "For the child's privacy this message contains no details of the child. Please do"
+        " not forward it.",
+    ]
+    return "\n\n".join(paragraphs) + "\n"
 
 
 def email_subject(notice: Notice) -> str:
@@ -103,6 +136,8 @@ def gateway_personalisation(notice: Notice) -> dict[str, str]:
 
 
 def _context(notice: Notice) -> list[str]:
+    if notice.incoming_file:
+        return ["Another school has sent you a child's file: accept it in Harbour."]
     if notice.reason == "deadline_breached":
         return ["The deadline for acknowledging it has passed."]
     if notice.priority == Priority.ENCOMPASS:
