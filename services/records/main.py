@@ -14,6 +14,7 @@ from services.common.unit_of_work import DocumentWriter
 from services.records import (
     api_access,
     api_chronology,
+    api_retention,
     api_transfer_links,
     api_transfers,
     consumers,
@@ -51,6 +52,7 @@ def build_app(settings: RecordsSettings) -> FastAPI:
         api_chronology.router(ports, principal),
         api_access.router(ports, principal),
         api_transfers.router(ports, principal),
+        api_retention.router(ports, principal),
         api_transfer_links.router(ports),
     ]
     return service_app("Harbour records", runtime, routers)

@@ -8,6 +8,7 @@
 - schools: the schools intake has recorded (`_id` = school id); school_urns: URN → school
 - audit: which statutory deadlines were met
 - migrations: one document per one-off step done (`_id` = its name)
+- closed_files: school id → the pupils whose file closed when they left (retention review)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class RecordsStore(TransferStore):
         self.school_urns: AsyncCollection[Document] = db["school_urns"]
         self.audit: AsyncCollection[Document] = db["audit"]
         self.migrations: AsyncCollection[Document] = db["migrations"]
+        self.closed_files: AsyncCollection[Document] = db["closed_files"]
 
     async def ensure_indexes(self) -> None:
         await self.ensure_transfer_indexes()
@@ -96,6 +98,18 @@ class RecordsStore(TransferStore):
         async for head in self.files.heads.find(query, projection={"_id": 1}).sort("_id", 1):
             if "@" not in head["_id"]:
                 yield head["_id"]
+
+    # -- retention -------------------------------------------------------------------------
+
+    async def close_file(self, school_id: str, pupil_id: str) -> None:
+        """Under the school's closed_files lock (several leavers at once)."""
+        await self.closed_files.update_one(
+            {"_id": school_id}, {"$addToSet": {"pupil_ids": pupil_id}}, upsert=True
+        )
+
+    async def closed_pupils(self, school_id: str) -> list[str]:
+        found = await self.closed_files.find_one({"_id": school_id})
+        return sorted((found or {}).get("pupil_ids", []))
 
     # -- the one-off migration of entries stored before chains -----------------------------
 

@@ -135,6 +135,12 @@ class ChainStore:
         head = {**tenant, "seq": len(entries), "hash": last["hash"] if last else GENESIS}
         await insert_if_absent(self.heads, {"_id": chain, **head, "pending": None})
 
+    async def mark_disposed(self, chain: str, at: datetime) -> None:
+        """The head says its file's content was disposed of (under the head's lock)."""
+        await retry_busy(
+            lambda: self.heads.update_one({"_id": chain}, {"$set": {"disposed_at": at}})
+        )
+
     async def strip_records(self, chain: str, through: int) -> int:
         """Remove the content of entries 1 … `through`, keeping their digests and hashes
         (a disposal); returns how many lost their content."""

@@ -181,6 +181,8 @@ def check_bundle(data: bytes, trusted_key: bytes | None = None) -> BundleCheck:
                 return BundleCheck([f"the bundle has no {', '.join(missing)}"])
             members = {name: bundle.read(name) for name in MEMBERS}
     except Exception as exc:  # a damaged archive fails in many ways (EOF, CRC, headers)
+        if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+            return BundleCheck([f"the bundle was altered: {exc}"])  # names the member
         return BundleCheck([f"the bundle is not a readable ZIP file ({type(exc).__name__})"])
     problems, signer = _signature_problems(members, trusted_key)
     if problems:

@@ -57,18 +57,30 @@ async def append(
     key: str | None = None,
 ) -> Appended:
     async with ports.writer.hold(chains.heads, [ref.id], wait_seconds=WAIT_SECONDS):
+        return await append_held(ports, chains, ref, record, key=key)
+
+
+async def append_held(
+    ports: RecordsPorts,
+    chains: ChainStore,
+    ref: ChainRef,
+    record: Mapping[str, Any],
+    *,
+    key: str | None = None,
+) -> Appended:
+    """`append` for a caller that holds the chain head's lock already."""
+    stored = await chains.head(ref.id)
+    if stored is not None and stored.get("pending"):
+        await _complete(ports, chains, ref, stored["pending"], check=True)
         stored = await chains.head(ref.id)
-        if stored is not None and stored.get("pending"):
-            await _complete(ports, chains, ref, stored["pending"], check=True)
-            stored = await chains.head(ref.id)
-        if key is not None:
-            seq = await chains.key_seq(ref.id, key)
-            if seq is not None:
-                return Appended(seq, created=False)
-        entry = next_entry(Head.of(stored), record)
-        pending = {"entry": entry, "key": key}
-        await chains.set_pending(ref.id, ref.tenant, pending)
-        await _complete(ports, chains, ref, pending, check=False)
+    if key is not None:
+        seq = await chains.key_seq(ref.id, key)
+        if seq is not None:
+            return Appended(seq, created=False)
+    entry = next_entry(Head.of(stored), record)
+    pending = {"entry": entry, "key": key}
+    await chains.set_pending(ref.id, ref.tenant, pending)
+    await _complete(ports, chains, ref, pending, check=False)
     return Appended(entry["seq"], created=True)
 
 

@@ -117,6 +117,9 @@ async def transfer_for_leaver(ports: RecordsPorts, event: Envelope[PupilLeft]) -
     stored = await ports.store.transfer(transfer_id)
     if stored is not None:
         await _index(ports, stored)
+    # The file closes (retention counts from here): kept, and reviewed when it is due.
+    async with ports.writer.hold(ports.store.closed_files, [school_id], wait_seconds=30):
+        await ports.store.close_file(school_id, left.pupil_id)
     return created
 
 
