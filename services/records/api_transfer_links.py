@@ -10,10 +10,12 @@ from fastapi.responses import Response
 from services.records.ports import RecordsPorts
 from services.records.usecases.transfer_link import (
     CodeEntry,
+    LinkStatus,
     ReceiptConfirmation,
     confirm_receipt,
     download_bundle,
     link_status,
+    open_link,
 )
 
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+={0,2}$")]
@@ -30,14 +32,12 @@ def router(ports: RecordsPorts) -> APIRouter:
     @api.get("/v1/transfer-links/{token}")
     async def status(token: Token) -> dict[str, Any]:
         """What the link's page may show before the code is given (nothing of the child)."""
-        found = await link_status(ports, token)
-        return {
-            "state": found.state,
-            "from_school": found.from_school,
-            "expires_at": found.expires_at,
-            "tries_left": found.tries_left,
-            "downloads": found.downloads,
-        }
+        return status_view(await link_status(ports, token))
+
+    @api.post("/v1/transfer-links/{token}/open")
+    async def open_with_code(token: Token, entry: CodeEntry) -> dict[str, Any]:
+        """Check the access code (each wrong one counts towards locking the link)."""
+        return status_view(await open_link(ports, token, entry))
 
     @api.post("/v1/transfer-links/{token}/bundle", response_class=Response)
     async def bundle(token: Token, entry: CodeEntry) -> Response:
@@ -59,3 +59,13 @@ def router(ports: RecordsPorts) -> APIRouter:
         return {"state": "received"}
 
     return api
+
+
+def status_view(found: LinkStatus) -> dict[str, Any]:
+    return {
+        "state": found.state,
+        "from_school": found.from_school,
+        "expires_at": found.expires_at,
+        "tries_left": found.tries_left,
+        "downloads": found.downloads,
+    }

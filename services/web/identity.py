@@ -90,6 +90,8 @@ class User:
             links.append(("Alerts", "/alerts"))
         if self.has(SAFEGUARDING_READERS):
             links.append(("Deadlines", "/deadlines"))
+        if self.at_school and self.is_dsl:
+            links.append(("Incoming files", "/transfers/incoming"))
         if may_use_encompass(self):
             links.append(("Operation Encompass", "/encompass"))
         if self.at_school and self.has(SETTINGS_USERS):

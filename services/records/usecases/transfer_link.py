@@ -64,6 +64,12 @@ async def link_status(ports: RecordsPorts, token: str) -> LinkStatus:
     )
 
 
+async def open_link(ports: RecordsPorts, token: str, entry: CodeEntry) -> LinkStatus:
+    """Check the access code (a wrong one counts) before the page offers the file."""
+    await _unlock(ports, token, entry.code)
+    return await link_status(ports, token)
+
+
 async def download_bundle(ports: RecordsPorts, token: str, entry: CodeEntry) -> bytes:
     _, transfer, offer = await _unlock(ports, token, entry.code)
     if transfer.get("received"):

@@ -13,8 +13,10 @@ from services.web.pages import (
     concerns,
     deadlines,
     encompass,
+    file_transfer,
     school_settings,
     sign_in,
+    transfer_link,
     trust,
 )
 from services.web.settings import WebSettings
@@ -33,6 +35,8 @@ def routers(
         concerns.router(pages, services),
         alerts.router(pages, services),
         child_file.router(pages, services),
+        file_transfer.router(pages, services),
+        transfer_link.router(pages, services),
         deadlines.router(pages, services),
         encompass.router(pages, services),
         school_settings.router(pages, services),

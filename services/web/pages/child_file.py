@@ -56,6 +56,7 @@ def router(pages: Pages, services: Services) -> APIRouter:
             entries=entries,
             deadlines=deadlines,
             mark_count=len(marks),
+            file_head=chronology.get("head"),
         )
 
     return api
