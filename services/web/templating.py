@@ -56,13 +56,13 @@ RULE_LABELS = {
 
 # What each access to a child's file was, as the access log says it.
 ACCESS_ACTIONS = {
-    "chronology.read": "read the file",
-    "file.exported": "exported the file as a PDF",
-    "transfer.offered": "offered the file to another school",
-    "transfer.received": "received the file (transfer accepted)",
-    "bundle.downloaded": "downloaded the file through the one-time link",
-    "receipt.confirmed": "confirmed receipt through the one-time link",
-    "file.disposed": "disposed of the file's content",
+    "chronology.read": "Read the file",
+    "file.exported": "Exported the file as a PDF",
+    "transfer.offered": "Offered the file to another school",
+    "transfer.received": "Received the file (transfer accepted)",
+    "bundle.downloaded": "Downloaded the file through the one-time link",
+    "receipt.confirmed": "Confirmed receipt through the one-time link",
+    "file.disposed": "Disposed of the file's content",
 }
 
 
