@@ -92,6 +92,8 @@ class User:
             links.append(("Deadlines", "/deadlines"))
         if self.at_school and self.is_dsl:
             links.append(("Incoming files", "/transfers/incoming"))
+        if self.at_school and self.has(DSL_ROLES | {Role.HEADTEACHER}):
+            links.append(("Retention", "/retention"))
         if may_use_encompass(self):
             links.append(("Operation Encompass", "/encompass"))
         if self.at_school and self.has(SETTINGS_USERS):

@@ -95,6 +95,8 @@ def test_no_serious_or_critical_violation_on_any_page(
     child = f"{web_url}/children/{world.school_id}/{world.pupil_id}"
     found += _check(page, f"{child}/access-log", "Access log")
     found += _check(page, f"{web_url}/transfers/incoming", "Incoming files")
+    found += _check(page, f"{web_url}/retention", "Retention review")
+    found += _check(page, f"{child}/entries/file:1/correct", "Correct an entry")
     found += _check(page, f"{child}/transfer", "Transfer the file")
     page.get_by_role("button", name="Send the file").click()
     page.get_by_role("heading", name="There is a problem").wait_for()

@@ -180,3 +180,28 @@ def test_a_dsl_outside_harbour_opens_the_link_with_the_code_and_confirms_receipt
 
     expect(page.get_by_role("heading", name="Receipt confirmed")).to_be_visible()
     outsider.close()
+
+
+def test_a_dsl_corrects_an_entry_and_the_correction_shows_beside_it(
+    browser: Browser, web_url: str, with_file: World
+):
+    world = with_file
+    context = new_context(browser)
+    page = context.new_page()
+    sign_in(page, web_url, world.dsl, "dsl", school=world.school_id)
+    page.goto(f"{web_url}/children/{world.school_id}/{world.pupil_id}")
+    page.get_by_role("link", name="Correct this entry (file:1)").click()
+
+    page.get_by_label("Field to correct").select_option("description")
+    page.get_by_label("What it should say").fill("Bruise on the right forearm, seen in PE.")
+    page.get_by_label("Why it is corrected").fill("The teacher mixed up left and right.")
+    page.get_by_role("button", name="Add the correction").click()
+
+    item = page.locator(".harbour-timeline__item", has_text="Bruise on left forearm")
+    expect(item.locator(".harbour-correction")).to_contain_text(
+        "The teacher mixed up left and right."
+    )
+    expect(item.locator(".harbour-correction")).to_contain_text(
+        "Description now reads: Bruise on the right forearm, seen in PE."
+    )
+    context.close()

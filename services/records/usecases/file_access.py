@@ -43,7 +43,10 @@ async def open_file(
     pupil_id: str,
     school_id: str | None,
     roles: Iterable[Role],
+    *,
+    entries: bool = True,
 ) -> OpenedFile:
+    """`entries=False`: only the file's head is read (enough to know whose it is)."""
     scope = principal.tenant_filter(school_id)
     if scope is None or not principal.has_any(roles):
         raise NotFound("child")
@@ -53,7 +56,11 @@ async def open_file(
     child = await ports.store.child(school_id, pupil_id)
     if child is not None and any(child.get(k) != v for k, v in scope.items()):
         child = None
-    file = await load_file(ports.store.files, school_id, pupil_id)
+    if entries:
+        file = await load_file(ports.store.files, school_id, pupil_id)
+    else:
+        head = await ports.store.files.head(chain_id(school_id, pupil_id))
+        file = StoredFile(head, {}) if head is not None else None
     if file is not None and any(file.head.get(k) != v for k, v in scope.items()):
         file = None
     found = child or (file.head if file else None)

@@ -26,7 +26,9 @@ class AccessLog:
 async def read_access_log(
     ports: RecordsPorts, principal: Principal, pupil_id: str, school_id: str | None = None
 ) -> AccessLog:
-    opened = await open_file(ports, principal, pupil_id, school_id, ACCESS_LOG_READERS)
+    opened = await open_file(
+        ports, principal, pupil_id, school_id, ACCESS_LOG_READERS, entries=False
+    )
     chains = ports.store.access
     head = await chains.head(opened.ref.id)
     stored = await chains.entries(opened.ref.id, int(head["seq"])) if head else []

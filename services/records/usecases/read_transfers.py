@@ -16,7 +16,9 @@ async def child_transfers(
     ports: RecordsPorts, principal: Principal, pupil_id: str, school_id: str | None = None
 ) -> list[Document]:
     """Oldest first, each with every offer made."""
-    opened = await open_file(ports, principal, pupil_id, school_id, SAFEGUARDING_READERS)
+    opened = await open_file(
+        ports, principal, pupil_id, school_id, SAFEGUARDING_READERS, entries=False
+    )
     ids = await ports.store.child_transfer_ids(opened.school_id, pupil_id)
     return sorted(await ports.store.transfers_by_id(ids), key=lambda t: t["created_at"])
 

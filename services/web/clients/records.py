@@ -47,6 +47,34 @@ class RecordsClient(ServiceClient):
         path = f"/v1/transfers/{transfer_id}/accept"
         return dict(await self.call("POST", path, token, json={"pupil_id": pupil_id}))
 
+    async def correct(
+        self,
+        token: str,
+        school_id: str,
+        pupil_id: str,
+        entry_id: str,
+        correction: dict[str, Any],
+        key: str,
+    ) -> dict[str, Any]:
+        path = f"/v1/children/{pupil_id}/chronology/{entry_id}/corrections"
+        return dict(
+            await self.call(
+                "POST",
+                path,
+                token,
+                json=correction,
+                params={"school_id": school_id},
+                headers={"Idempotency-Key": key},
+            )
+        )
+
+    async def retention_review(self, token: str) -> dict[str, Any]:
+        return dict(await self.call("GET", "/v1/retention/review", token))
+
+    async def dispose(self, token: str, pupil_id: str, reason: str) -> dict[str, Any]:
+        path = f"/v1/children/{pupil_id}/disposal"
+        return dict(await self.call("POST", path, token, json={"reason": reason}))
+
     # -- the one-time link: the token and the access code are the credentials ---------------
 
     async def link(self, token: str) -> dict[str, Any]:
