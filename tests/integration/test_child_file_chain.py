@@ -10,6 +10,7 @@ import sys
 
 from tests.support.api import School, eventually
 from tests.support.stack import ROOT
+from tests.support.tamper import tamper
 
 
 async def chronology(clients, school: School, pupil_id: str) -> dict:
@@ -63,10 +64,12 @@ async def test_an_entry_changed_in_the_store_is_reported_by_the_api_and_the_cli(
     assert clean.returncode == 0, clean.stderr
     assert "1 file(s) checked, 0 broken" in clean.stdout
 
-    pages = mongo("records")["file_pages"]
-    page = await pages.find_one({"_id": f"{school.school_id}/{pupil}#0"})
-    page["entries"][1]["record"]["content"]["child_words"] = "I fell off my bike."
-    await pages.replace_one({"_id": page["_id"]}, page)
+    await tamper(
+        mongo("records")["file_pages"],
+        f"{school.school_id}/{pupil}#0",
+        1,
+        lambda entry: entry["record"]["content"].update(child_words="I fell off my bike."),
+    )
 
     verified = await clients.records.get(
         f"/v1/children/{pupil}/chronology/verify", headers=school.dsl

@@ -20,6 +20,7 @@ from services.records.usecases.read_chronology import read_chronology
 from services.records.usecases.verify_file import verify_child_file
 from tests.support import events
 from tests.support.records_ports import memory_records
+from tests.support.tamper import tamper
 from tests.unit.usecases.test_chronology import DSL, OAK
 
 REF = ChainRef("oak/P1", "oak-trust", "oak", "P1")
@@ -75,8 +76,11 @@ async def test_a_crash_between_any_two_steps_neither_loses_nor_doubles_an_entry(
 async def test_an_entry_changed_in_the_store_is_reported_with_its_position(ports):
     for _ in range(3):
         await add_to_chronology(ports, events.concern_raised(OAK, "P1"))
-    await ports.store.files.pages.update_one(
-        {"_id": "oak/P1#0"}, {"$set": {"entries.1.record.content.description": "Nothing."}}
+    await tamper(
+        ports.store.files.pages,
+        "oak/P1#0",
+        1,
+        lambda entry: entry["record"]["content"].update(description="Nothing."),
     )
 
     verdict = await verify_child_file(ports, DSL, "P1")

@@ -39,6 +39,7 @@ from services.records.usecases.verify_file import verify_child_file
 from tests.support import events
 from tests.support.memory import outbox_of
 from tests.support.records_ports import memory_records
+from tests.support.tamper import tamper
 from tests.unit.usecases.test_chronology import DSL, OAK, Ids
 
 ELM = Ids("elm", "elm-trust")
@@ -158,8 +159,11 @@ async def test_a_file_changed_after_it_was_offered_is_refused_on_accept(ports):
     await with_file(ports)
     await transfer_for_leaver(ports, left())
     [transfer] = await child_transfers(ports, DSL, "P1")
-    await ports.store.files.pages.update_one(
-        {"_id": "oak/P1#0"}, {"$set": {"entries.0.record.content.description": "Nothing."}}
+    await tamper(
+        ports.store.files.pages,
+        "oak/P1#0",
+        0,
+        lambda entry: entry["record"]["content"].update(description="Nothing."),
     )
 
     with pytest.raises(Conflict, match="failed verification"):
