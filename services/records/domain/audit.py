@@ -8,7 +8,6 @@ from typing import Any
 
 from contracts.case_v1 import DeadlineChanged
 from contracts.envelope import Envelope
-from services.common.auth import Principal
 from services.records.domain.chronology import iso
 
 # What an access was; the access log shows them in these words.
@@ -50,10 +49,6 @@ def access(
         "purpose": purpose,
         "detail": detail or {},
     }
-
-
-def by(principal: Principal) -> dict[str, Any]:
-    return {"user_id": principal.user_id, "roles": sorted(principal.roles)}
 
 
 def deadline_met(event: Envelope[DeadlineChanged]) -> dict[str, Any]:

@@ -28,13 +28,6 @@ def entry_id(chain: str, seq: int) -> str:
     return f"{chain}:{seq}"
 
 
-def split_entry_id(value: str) -> tuple[str, int] | None:
-    chain, _, seq = value.rpartition(":")
-    if not chain or not seq.isdigit():
-        return None
-    return chain, int(seq)
-
-
 def received_name(transfer_id: str, their_name: str) -> str:
     return f"{transfer_id}.{their_name}"
 

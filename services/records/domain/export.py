@@ -6,7 +6,7 @@ vouches for it. Pure: the PDF adapter (pdf.py) only lays it out."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,6 @@ class ExportedFile:
     exported_role: str
     exported_at: str
     purpose: str | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def footer(self) -> str:

@@ -33,7 +33,6 @@ from contracts.records_v1 import (
 from services.common.events import make_envelope
 
 Route = Literal["school", "email"]
-OPEN_STATES = frozenset({"awaiting_destination", "offered", "downloaded", "expired"})
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 

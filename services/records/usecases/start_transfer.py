@@ -25,7 +25,6 @@ from services.common.errors import Conflict, Invalid
 from services.common.events import SYSTEM
 from services.common.store import Document
 from services.records.domain.chain import GENESIS
-from services.records.domain.child_file import chain_id
 from services.records.domain.transfers import (
     access_code,
     attempt_id_for,
@@ -271,7 +270,3 @@ async def _index(ports: RecordsPorts, transfer: Document) -> None:
             to = attempt["to_school_id"]
             async with ports.writer.hold(store.incoming_transfers, [to], wait_seconds=30):
                 await store.list_incoming(to, transfer["_id"])
-
-
-def chain_of(transfer: Document) -> str:
-    return chain_id(transfer["school_id"], transfer["pupil_id"])
