@@ -19,6 +19,8 @@ from bench.fanout import wait_for_stored
 from services.intake.domain.encompass_batch import BATCH_COLUMNS
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.signatures import sign
+from services.records.domain.child_file import chain_id
+from services.records.store_chains import key_id
 
 SCHOOLS = 20
 PUPILS_PER_SCHOOL = 2_500
@@ -101,13 +103,14 @@ async def morning_burst(
     answered_at = time.time()
     outcome = response.json()
     matched = [r["notification_id"] for r in outcome["rows"] if r["outcome"] == "matched"]
-    event_ids = await _notified_event_ids(mongo, prefix, matched)
+    notified = await _notified_events(mongo, prefix, matched)
+    event_ids = [event_id for event_id, _ in notified]
     times = await wait_for_stored(
         mongo,
         prefix,
         {
             "alert": [("notification", "alerts", "created_at", e) for e in event_ids],
-            "chronology": [("records", "chronology", "recorded_at", e) for e in event_ids],
+            "chronology": [("records", "file_keys", "at", key) for _, key in notified],
             "deadline": [
                 ("case", "deadlines", "created_at", f"encompass-before-school:{e}")
                 for e in event_ids
@@ -129,9 +132,10 @@ async def morning_burst(
     }
 
 
-async def _notified_event_ids(
+async def _notified_events(
     mongo: AsyncMongoClient[Any], prefix: str, notification_ids: list[str]
-) -> list[str]:
+) -> list[tuple[str, str]]:
+    """Each matched child's event id, and the key of its chronology entry in records."""
     notifications = mongo[f"{prefix}intake"]["encompass_notifications"]
     event_ids = []
     for notification_id in notification_ids:
@@ -139,7 +143,9 @@ async def _notified_event_ids(
         notified = [
             e for e in stored["outbox"] if e["event_type"] == "intake.encompass.notified.v1"
         ]
-        event_ids.append(notified[0]["event_id"])
+        event_id = notified[0]["event_id"]
+        chain = chain_id(stored["school_id"], stored["pupil_id"])
+        event_ids.append((event_id, key_id(chain, event_id)))
     return event_ids
 
 

@@ -15,10 +15,13 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from bench.stats import summary_ms
+from services.records.domain.child_file import chain_id
+from services.records.store_chains import key_id
 
 EFFECTS = {
     "alert": ("notification", "alerts", "created_at"),
-    "chronology": ("records", "chronology", "recorded_at"),
+    # The key that makes the entry's append idempotent, stored with the entry.
+    "chronology": ("records", "file_keys", "at"),
     "deadline": ("case", "deadlines", "created_at"),
 }
 
@@ -88,9 +91,13 @@ async def post_at_rate(
     return posted
 
 
-def effect_ids(event_id: str) -> dict[str, str]:
+def effect_ids(event_id: str, school_id: str, pupil_id: str) -> dict[str, str]:
     """Each effect's `_id` is derived from the concern's event id (idempotent consumers)."""
-    return {"alert": event_id, "chronology": event_id, "deadline": f"dsl-triage:{event_id}"}
+    return {
+        "alert": event_id,
+        "chronology": key_id(chain_id(school_id, pupil_id), event_id),
+        "deadline": f"dsl-triage:{event_id}",
+    }
 
 
 Lookup = tuple[str, str, str, str]  # service, collection, timestamp field, _id
@@ -127,7 +134,9 @@ async def wait_for_effects(
     wanted: dict[str, list[Lookup]] = {effect: [] for effect in EFFECTS}
     for concern_id in concern_ids:
         concern = await intake.find_one({"_id": concern_id})
-        for effect, effect_id in effect_ids(concern["outbox"][0]["event_id"]).items():
+        event_id = concern["outbox"][0]["event_id"]
+        ids = effect_ids(event_id, concern["school_id"], concern["pupil_id"])
+        for effect, effect_id in ids.items():
             service, collection, stamp = EFFECTS[effect]
             wanted[effect].append((service, collection, stamp, effect_id))
             by_effect_id[effect_id + effect] = concern_id

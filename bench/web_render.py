@@ -128,12 +128,16 @@ def main() -> None:
         dsl = bearer(token("dsl-1", "dsl", school=school))
         records = httpx.Client(base_url=stack.url("records"), timeout=60, headers=dsl)
         notification = httpx.Client(base_url=stack.url("notification"), timeout=60, headers=dsl)
+        case = httpx.Client(base_url=stack.url("case"), timeout=60, headers=dsl)
         results = {
             f"child's file ({args.entries} entries)": timed(
                 web, f"/children/{school}/{pupil}", args.loads
             ),
             "  records chronology API alone": timed(
                 records, f"/v1/children/{pupil}/chronology", args.loads
+            ),
+            "  case open deadlines API alone": timed(
+                case, f"/v1/deadlines?pupil_id={pupil}&status=open", args.loads
             ),
             f"alerts inbox ({args.alerts} alerts)": timed(web, "/alerts", args.loads),
             "  notification alerts API alone": timed(

@@ -10,7 +10,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from contracts.vocabulary import BodyArea, BodyView, Category, MarkKind
 
 # 1.1: ConcernRaised.body_map (optional, default []).
-SCHEMA_VERSION = "1.1"
+# 1.2: PupilLeft.destination_urn (optional).
+SCHEMA_VERSION = "1.2"
 
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
@@ -85,10 +86,14 @@ class ConcernRaised(_Payload):
 
 
 class PupilLeft(_Payload):
-    """A pupil came off a school's roll; starts the file-transfer clock."""
+    """A pupil came off a school's roll. records starts the transfer of their child
+    protection file, if they have one (and so the file-transfer clock)."""
 
     pupil_id: str
     last_day_on_roll: date
+    destination_urn: str | None = Field(
+        default=None, description="the DfE URN of the school the pupil moves to, if known"
+    )
 
 
 class NotifiedChild(_Payload):

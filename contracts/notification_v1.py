@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-# 1.1: AlertSource.ACTION (an overdue action on a child's case).
-SCHEMA_VERSION = "1.1"
+# 1.1: AlertSource.ACTION (an overdue action on a child's case); 1.2: AlertSource.TRANSFER.
+SCHEMA_VERSION = "1.2"
 
 ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
 
@@ -19,6 +19,9 @@ class AlertSource(StrEnum):
     ENCOMPASS = "encompass"  # a police notification (intake.encompass.notified.v1)
     DEADLINE = "deadline"  # a deadline approaching or breached with no open alert to climb
     ACTION = "action"  # an action on a child's case not done by its date (case.action.overdue.v1)
+    TRANSFER = (
+        "transfer"  # a child protection file offered to the school (records.transfer.offered.v1)
+    )
 
 
 class AlertAcknowledged(BaseModel):

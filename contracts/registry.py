@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from contracts import case_v1, intake_v1, notification_v1
+from contracts import case_v1, intake_v1, notification_v1, records_v1
 from contracts.envelope import Envelope, RawEnvelope
 
 
@@ -24,6 +24,7 @@ def _collect() -> dict[str, EventType]:
         (intake_v1, "intake"),
         (case_v1, "case"),
         (notification_v1, "notification"),
+        (records_v1, "records"),
     ):
         for name, payload in module.EVENTS.items():
             found[name] = EventType(name, producer, module.SCHEMA_VERSION, payload)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import case_v1, intake_v1, notification_v1
+from contracts import case_v1, intake_v1, notification_v1, records_v1
 
 # The steps of a child's case file, each an entry in the child's chronology.
 CASE_STEPS = (
@@ -77,7 +77,7 @@ QUEUES: tuple[QueueSpec, ...] = (
             *CASE_STEPS,
         ),
     ),
-    QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED,)),
+    QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED, intake_v1.SCHOOL_RECORDED)),
     QueueSpec(
         "case",
         "deadlines",
@@ -95,6 +95,12 @@ QUEUES: tuple[QueueSpec, ...] = (
     ),
     QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),
     QueueSpec("records", "audit", (case_v1.DEADLINE_MET,)),
+    # A leaver with a file starts its transfer (only records knows whether a file exists).
+    QueueSpec("records", "transfers", (intake_v1.PUPIL_LEFT,)),
+    # The receiving school's DSLs are alerted, or the outside DSL is sent the link.
+    QueueSpec("notification", "transfers", (records_v1.TRANSFER_OFFERED,)),
+    # file-transfer starts when a transfer starts and is met when the file is received.
+    QueueSpec("case", "transfers", (records_v1.TRANSFER_STARTED, records_v1.TRANSFER_RECEIVED)),
 )
 
 

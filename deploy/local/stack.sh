@@ -83,6 +83,18 @@ ensure_chromium_installed() {
         { as_root apt-get update -qq && as_root apt-get install -y -qq chromium >/dev/null; }
 }
 
+ensure_pango_installed() {
+    # records exports children's files as PDFs with WeasyPrint, which needs Debian's Pango
+    # (and a font; DejaVu is what the PDF names).
+    ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' &&
+        [ -d /usr/share/fonts/truetype/dejavu ] && return
+    say "installing Pango and fonts from Debian (for the PDF export)"
+    export DEBIAN_FRONTEND=noninteractive
+    local packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+    as_root apt-get install -y -qq "${packages[@]}" >/dev/null ||
+        { as_root apt-get update -qq && as_root apt-get install -y -qq "${packages[@]}" >/dev/null; }
+}
+
 ensure_web_assets() {
     # GOV.UK Frontend (served by web) and axe-core (browser tests), pinned in package-lock.json.
     local stamp="$WEB_DIR/node_modules/.harbour-installed" want
@@ -153,6 +165,7 @@ up() {
     ensure_venv
     ensure_rabbitmq_installed
     ensure_chromium_installed
+    ensure_pango_installed
     ensure_web_assets
     ensure_ferretdb_built
     start_rabbitmq

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from contracts import case_v1, intake_v1, notification_v1
+from contracts import case_v1, intake_v1, notification_v1, records_v1
 from services.case.ports import CasePorts
-from services.case.usecases import meet_case_deadlines, start_deadline
+from services.case.usecases import file_transfer_deadline, meet_case_deadlines, start_deadline
 from services.case.usecases.meet_deadline import police_alert_acknowledged
 from services.case.usecases.record_pupil import record_pupil
 from services.case.usecases.record_school import record_school
@@ -27,6 +27,13 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             case_v1.TRIAGE_DECIDED: partial(meet_case_deadlines.triage_decided, ports),
             case_v1.FGM_REPORTED: partial(meet_case_deadlines.fgm_reported, ports),
             case_v1.REFERRAL_FEEDBACK: partial(meet_case_deadlines.feedback_received, ports),
+        },
+    )
+    runtime.consume(
+        "case.transfers",
+        {
+            records_v1.TRANSFER_STARTED: partial(file_transfer_deadline.transfer_started, ports),
+            records_v1.TRANSFER_RECEIVED: partial(file_transfer_deadline.transfer_received, ports),
         },
     )
     runtime.consume(

@@ -8,13 +8,19 @@ from typing import Any
 
 from contracts.vocabulary import Role
 from services.common.auth import TRUST_ROLES
-from services.common.dev_keys import ensure_key_pair, ensure_secrets_key, mint_token
+from services.common.dev_keys import (
+    ensure_key_pair,
+    ensure_secrets_key,
+    ensure_transfer_signing_key,
+    mint_token,
+)
 from services.common.settings import CommonSettings
 
 
 def register(commands: Any) -> None:
     keys = commands.add_parser(
-        "dev-keys", help="create the local JWT key pair and secrets key if missing"
+        "dev-keys",
+        help="create the local JWT key pair, secrets key and transfer signing key if missing",
     )
     keys.set_defaults(run=run_dev_keys)
 
@@ -37,6 +43,7 @@ def run_dev_keys(_: argparse.Namespace) -> int:
     keys_dir = CommonSettings().data_dir / "keys"
     _private, public = ensure_key_pair(keys_dir)
     ensure_secrets_key(keys_dir)
+    ensure_transfer_signing_key(keys_dir)
     print(public)
     return 0
 

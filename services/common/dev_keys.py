@@ -10,11 +10,12 @@ from pathlib import Path
 import jwt
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 PRIVATE_NAME = "jwt-private.pem"
 PUBLIC_NAME = "jwt-public.pem"
 SECRETS_KEY_NAME = "secrets.key"
+TRANSFER_SIGNING_KEY_NAME = "transfer-signing.pem"
 
 
 def ensure_key_pair(keys_dir: Path) -> tuple[Path, Path]:
@@ -38,6 +39,25 @@ def ensure_secrets_key(keys_dir: Path) -> Path:
         if not path.is_file():
             path.touch(mode=0o600)
             path.write_bytes(Fernet.generate_key() + b"\n")
+    return path
+
+
+def ensure_transfer_signing_key(keys_dir: Path) -> Path:
+    """Create the local Ed25519 key that signs transfer bundles (PEM) on first use."""
+    path = keys_dir / TRANSFER_SIGNING_KEY_NAME
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    with (keys_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            key = ed25519.Ed25519PrivateKey.generate()
+            path.touch(mode=0o600)
+            path.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
     return path
 
 

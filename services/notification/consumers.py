@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from contracts import case_v1, intake_v1
+from contracts import case_v1, intake_v1, records_v1
 from services.common.runtime import ServiceRuntime
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.amend_alert import amend_alert
 from services.notification.usecases.escalate_for_deadline import escalate_for_deadline
+from services.notification.usecases.file_offered import file_offered
 from services.notification.usecases.raise_alert import (
     raise_alert_for_concern,
     raise_alert_for_overdue_action,
@@ -36,4 +37,7 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
     )
     runtime.consume(
         "notification.directory", {intake_v1.SCHOOL_RECORDED: partial(record_school, ports)}
+    )
+    runtime.consume(
+        "notification.transfers", {records_v1.TRANSFER_OFFERED: partial(file_offered, ports)}
     )

@@ -1,14 +1,26 @@
-"""records' HTTP API: a child's chronology, for the school's DSLs; every read is audited."""
+"""records' HTTP API: a child's chronology for the school's DSLs (every read is in the
+child's access log), its verification, and corrections."""
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, status
+from fastapi.responses import Response
 
 from services.common.auth import Principal
 from services.common.ids import IdPath
 from services.common.store import Document
+from services.records.domain.child_file import FileVerdict
+from services.records.domain.chronology import occurred_at_of
+from services.records.domain.corrections import CorrectionRequest
 from services.records.ports import RecordsPorts
+from services.records.usecases.correct_entry import correct_entry
 from services.records.usecases.read_chronology import read_chronology
+from services.records.usecases.verify_file import verify_child_file
+
+SchoolQuery = Annotated[str | None, Query(max_length=64)]
+EntryPath = Annotated[str, IdPath]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
 def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
@@ -17,18 +29,51 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
 
     @api.get("/children/{pupil_id}/chronology")
     async def chronology(
-        pupil_id: IdPath,
-        principal: CurrentUser,
-        school_id: Annotated[str | None, Query(max_length=64)] = None,
-    ) -> dict[str, Any]:
+        pupil_id: IdPath, principal: CurrentUser, school_id: SchoolQuery = None
+    ) -> Response:
         """The child's chronology in the order things happened."""
         found = await read_chronology(ports, principal, pupil_id, school_id)
-        return {
+        view = {
             "pupil_id": found.pupil_id,
             "school_id": found.school_id,
             "child": child_view(found.child),
-            "entries": [entry_view(e) for e in found.entries],
+            "head": found.head,
+            "entries": [entry_view(item) for item in found.entries],
         }
+        # Entries hold JSON values only (times as text): json.dumps is enough, and a third
+        # of the time FastAPI's encoder took for 200 entries (measured 17-25 ms).
+        return Response(json.dumps(view, default=str), media_type="application/json")
+
+    @api.get("/children/{pupil_id}/chronology/verify")
+    async def verify(
+        pupil_id: IdPath, principal: CurrentUser, school_id: SchoolQuery = None
+    ) -> dict[str, Any]:
+        """Recompute every hash of the child's file: valid, or the first bad entry."""
+        return verdict_view(await verify_child_file(ports, principal, pupil_id, school_id))
+
+    @api.post(
+        "/children/{pupil_id}/chronology/{entry_id}/corrections",
+        status_code=status.HTTP_201_CREATED,
+    )
+    async def correct(
+        pupil_id: IdPath,
+        entry_id: EntryPath,
+        request: CorrectionRequest,
+        principal: CurrentUser,
+        school_id: SchoolQuery = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> dict[str, Any]:
+        """Append a correction of an entry (the original stays as it was)."""
+        correction_id = await correct_entry(
+            ports,
+            principal,
+            pupil_id,
+            entry_id,
+            request,
+            school_id=school_id,
+            idempotency_key=idempotency_key,
+        )
+        return {"entry_id": correction_id, "corrects": entry_id}
 
     return api
 
@@ -39,13 +84,45 @@ def child_view(child: Document | None) -> dict[str, Any] | None:
     return {f: child.get(f) for f in ("forename", "surname", "date_of_birth", "upn")}
 
 
-def entry_view(entry: Document) -> dict[str, Any]:
+def entry_view(item: dict[str, Any]) -> dict[str, Any]:
+    record = item["record"] or {}
     return {
-        "entry_id": entry["_id"],
-        "source_id": entry["source_id"],
-        "event_type": entry["event_type"],
-        "occurred_at": entry["occurred_at"],
-        "recorded_at": entry["recorded_at"],
-        "recorded_by": entry["actor"],
-        "content": entry["content"],
+        "entry_id": item["entry_id"],
+        "chain": item["chain"],
+        "seq": item["seq"],
+        "hash": item["hash"],
+        "kind": record.get("kind", "disposed"),
+        "legacy": bool(record.get("legacy")),
+        "school_id": record.get("school_id"),
+        "source_id": record.get("source_id"),
+        "event_type": record.get("event_type", ""),
+        "occurred_at": occurred_at_of(record) or None,
+        "recorded_at": record.get("recorded_at"),
+        "recorded_by": record.get("actor"),
+        "content": record.get("content") or {},
+        "corrections": [
+            {
+                "entry_id": c["entry_id"],
+                "recorded_at": c["record"]["recorded_at"],
+                "recorded_by": c["record"]["actor"],
+                "reason": c["record"]["content"]["reason"],
+                "fields": c["record"]["content"]["fields"],
+            }
+            for c in item["corrections"]
+        ],
     }
+
+
+def verdict_view(verdict: FileVerdict) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "entries": verdict.entries,
+        "head": verdict.head,
+        "valid": verdict.valid,
+    }
+    if not verdict.valid:
+        view |= {
+            "chain": verdict.chain,
+            "first_bad_seq": verdict.first_bad_seq,
+            "problem": verdict.problem,
+        }
+    return view

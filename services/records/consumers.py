@@ -8,24 +8,32 @@ from contracts import case_v1, intake_v1
 from services.common.runtime import ServiceRuntime
 from services.records.domain.chronology import CASE_STEPS
 from services.records.ports import RecordsPorts
-from services.records.usecases.add_to_chronology import (
-    add_case_step,
-    add_concern,
-    add_police_notification,
-)
+from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.audit_deadline_met import audit_deadline_met
 from services.records.usecases.record_pupil import record_pupil
+from services.records.usecases.record_school import record_school
+from services.records.usecases.start_transfer import transfer_for_leaver
 
 
 def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
+    chronology = partial(add_to_chronology, ports)
     runtime.consume(
         "records.chronology",
         {
-            intake_v1.CONCERN_RAISED: partial(add_concern, ports),
-            intake_v1.ENCOMPASS_NOTIFIED: partial(add_police_notification, ports),
-            intake_v1.ENCOMPASS_AMENDED: partial(add_police_notification, ports),
-            **dict.fromkeys(CASE_STEPS, partial(add_case_step, ports)),
+            intake_v1.CONCERN_RAISED: chronology,
+            intake_v1.ENCOMPASS_NOTIFIED: chronology,
+            intake_v1.ENCOMPASS_AMENDED: chronology,
+            **dict.fromkeys(CASE_STEPS, chronology),
         },
     )
-    runtime.consume("records.directory", {intake_v1.PUPIL_RECORDED: partial(record_pupil, ports)})
+    runtime.consume(
+        "records.directory",
+        {
+            intake_v1.PUPIL_RECORDED: partial(record_pupil, ports),
+            intake_v1.SCHOOL_RECORDED: partial(record_school, ports),
+        },
+    )
+    runtime.consume(
+        "records.transfers", {intake_v1.PUPIL_LEFT: partial(transfer_for_leaver, ports)}
+    )
     runtime.consume("records.audit", {case_v1.DEADLINE_MET: partial(audit_deadline_met, ports)})

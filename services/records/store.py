@@ -1,13 +1,19 @@
 """records' collections, their indexes, and every query on them.
 
-- chronology: one entry per significant event about a child (`_id` = the event's id)
+- file_heads / file_pages / file_keys: each child's file, a hash chain (store_chains.py)
+- access_heads / access_pages: each child's access log, a hash chain too
+- chronology: entries stored before files were chained (`_id` = the event's id); read
+  once, by the migration that chains them (usecases/migrate_legacy.py)
 - children: the pupils intake has recorded, per school (`_id` = "<school>/<pupil>")
-- audit: who read which file, and which statutory deadlines were met
+- schools: the schools intake has recorded (`_id` = school id); school_urns: URN → school
+- audit: which statutory deadlines were met
+- migrations: one document per one-off step done (`_id` = its name)
+- closed_files: school id → the pupils whose file closed when they left (retention review)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,23 +22,25 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.store import Document, insert_if_absent, upsert_if_newer
+from services.records.store_chains import ChainStore
+from services.records.store_transfers import TransferStore
 
 
-class RecordsStore:
+class RecordsStore(TransferStore):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
+        super().__init__(db)
+        self.files = ChainStore(db, "file")
+        self.access = ChainStore(db, "access")
         self.chronology: AsyncCollection[Document] = db["chronology"]
         self.children: AsyncCollection[Document] = db["children"]
+        self.schools: AsyncCollection[Document] = db["schools"]
+        self.school_urns: AsyncCollection[Document] = db["school_urns"]
         self.audit: AsyncCollection[Document] = db["audit"]
-
-    @property
-    def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return ()
+        self.migrations: AsyncCollection[Document] = db["migrations"]
+        self.closed_files: AsyncCollection[Document] = db["closed_files"]
 
     async def ensure_indexes(self) -> None:
-        await self.chronology.create_index(
-            [("school_id", ASCENDING), ("pupil_id", ASCENDING), ("occurred_at", ASCENDING)],
-            name="child_timeline",
-        )
+        await self.ensure_transfer_indexes()
         await self.children.create_index(
             [("school_id", ASCENDING), ("pupil_id", ASCENDING)], name="school_pupil", unique=True
         )
@@ -40,14 +48,7 @@ class RecordsStore:
             [("school_id", ASCENDING), ("at", ASCENDING)], name="school_at"
         )
 
-    async def add_entry(self, entry: Document) -> bool:
-        """False if the entry's event was recorded already."""
-        return await insert_if_absent(self.chronology, entry)
-
-    async def entries(self, scope: Mapping[str, str], pupil_id: str) -> list[Document]:
-        """A child's entries within `scope` (a tenant filter), in the order things happened."""
-        cursor = self.chronology.find({**scope, "pupil_id": pupil_id}).sort("occurred_at", 1)
-        return [entry async for entry in cursor]
+    # -- children and schools (read models of intake's) ------------------------------------
 
     async def child(self, school_id: str, pupil_id: str) -> Document | None:
         return await self.children.find_one({"_id": _child_id(school_id, pupil_id)})
@@ -60,13 +61,68 @@ class RecordsStore:
             self.children, _child_id(school_id, pupil_id), dict(state), as_of
         )
 
-    async def log(self, entry: Document) -> None:
-        """Append to the audit log (each read is its own entry)."""
-        await self.audit.insert_one(entry)
+    async def school(self, school_id: str) -> Document | None:
+        return await self.schools.find_one({"_id": school_id})
+
+    async def record_school(
+        self, school_id: str, state: Mapping[str, Any], as_of: datetime
+    ) -> bool:
+        """Keep the newest of what intake said about a school, and find it by its URN."""
+        newer = await upsert_if_newer(self.schools, school_id, dict(state), as_of)
+        if newer and state.get("urn"):
+            await self.school_urns.update_one(
+                {"_id": state["urn"]}, {"$set": {"school_id": school_id}}, upsert=True
+            )
+        return newer
+
+    async def school_by_urn(self, urn: str) -> Document | None:
+        """The school that holds this URN now (a URN moved to another school since is not
+        this one's any more)."""
+        pointer = await self.school_urns.find_one({"_id": urn})
+        if pointer is None:
+            return None
+        school = await self.school(pointer["school_id"])
+        return school if school is not None and school.get("urn") == urn else None
+
+    # -- the audit of deadlines met --------------------------------------------------------
 
     async def log_once(self, entry: Document) -> bool:
         """Append an entry whose `_id` comes from an event: False if it is there already."""
         return await insert_if_absent(self.audit, entry)
+
+    # -- files ------------------------------------------------------------------------------
+
+    async def file_chain_ids(self, school_id: str | None) -> AsyncIterator[str]:
+        """Every school's own chain (a scan, for `harbour records verify` only)."""
+        query: dict[str, Any] = {"school_id": school_id} if school_id else {}
+        async for head in self.files.heads.find(query, projection={"_id": 1}).sort("_id", 1):
+            if "@" not in head["_id"]:
+                yield head["_id"]
+
+    # -- retention -------------------------------------------------------------------------
+
+    async def close_file(self, school_id: str, pupil_id: str) -> None:
+        """Under the school's closed_files lock (several leavers at once)."""
+        await self.closed_files.update_one(
+            {"_id": school_id}, {"$addToSet": {"pupil_ids": pupil_id}}, upsert=True
+        )
+
+    async def closed_pupils(self, school_id: str) -> list[str]:
+        found = await self.closed_files.find_one({"_id": school_id})
+        return sorted((found or {}).get("pupil_ids", []))
+
+    # -- the one-off migration of entries stored before chains -----------------------------
+
+    async def migration_done(self, name: str) -> bool:
+        return await self.migrations.find_one({"_id": name}) is not None
+
+    async def mark_migration_done(self, name: str, at: datetime, count: int) -> None:
+        await insert_if_absent(self.migrations, {"_id": name, "at": at, "count": count})
+
+    async def legacy_entries(self) -> AsyncIterator[Document]:
+        """Every entry stored before chains, in the order they were recorded (a scan, once)."""
+        async for entry in self.chronology.find({}).sort("recorded_at", 1):
+            yield entry
 
 
 def _child_id(school_id: str, pupil_id: str) -> str:

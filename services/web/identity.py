@@ -94,6 +94,10 @@ class User:
             links.append(("Cases", "/cases"))
         if self.has(SAFEGUARDING_READERS):
             links.append(("Deadlines", "/deadlines"))
+        if self.at_school and self.is_dsl:
+            links.append(("Incoming files", "/transfers/incoming"))
+        if self.at_school and self.has(DSL_ROLES | {Role.HEADTEACHER}):
+            links.append(("Retention", "/retention"))
         if may_use_encompass(self):
             links.append(("Operation Encompass", "/encompass"))
         if self.at_school and self.has(SETTINGS_USERS):

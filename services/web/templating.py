@@ -54,6 +54,18 @@ RULE_LABELS = {
 }
 
 
+# What each access to a child's file was, as the access log says it.
+ACCESS_ACTIONS = {
+    "chronology.read": "Read the file",
+    "file.exported": "Exported the file as a PDF",
+    "transfer.offered": "Offered the file to another school",
+    "transfer.received": "Received the file (transfer accepted)",
+    "bundle.downloaded": "Downloaded the file through the one-time link",
+    "receipt.confirmed": "Confirmed receipt through the one-time link",
+    "file.disposed": "Disposed of the file's content",
+}
+
+
 def area_label(area: str) -> str:
     known = area in BodyArea.__members__.values()
     return area.replace("_", " ").capitalize() if known else area
@@ -88,6 +100,7 @@ class Pages:
             categories=CATEGORY_LABELS,
             kinds=KIND_LABELS,
             rules=RULE_LABELS,
+            access_actions=ACCESS_ACTIONS,
             body_map=body_map,
             dev_login=dev_login,
             oidc=oidc,

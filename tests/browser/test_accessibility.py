@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import AXE, new_context, sign_in
+from tests.browser.test_file_transfer import link_token
 from tests.browser.world import World, send_unmatched_notification, until
 from tests.support.api import bearer, concern_body, token, unique
 
@@ -126,7 +127,28 @@ def test_no_serious_or_critical_violation_on_any_page(
     page.get_by_role("heading", name="There is a problem").wait_for()
     found += [f"triage form with errors: {v}" for v in violations(page)]
     found += _check(page, f"{web_url}/encompass", "Operation Encompass")
+    child = f"{web_url}/children/{world.school_id}/{world.pupil_id}"
+    found += _check(page, f"{child}/access-log", "Access log")
+    found += _check(page, f"{web_url}/transfers/incoming", "Incoming files")
+    found += _check(page, f"{web_url}/retention", "Retention review")
+    found += _check(page, f"{child}/entries/file:1/correct", "Correct an entry")
+    found += _check(page, f"{child}/transfer", "Transfer the file")
+    page.get_by_role("button", name="Send the file").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"transfer form with errors: {v}" for v in violations(page)]
+    page.get_by_label("A school outside Harbour").check()
+    page.get_by_label("The receiving DSL's e-mail address").fill("dsl@hill.example.org")
+    page.get_by_role("button", name="Send the file").click()
+    page.get_by_role("heading", name="File offered").wait_for()
+    found += [f"file offered: {v}" for v in violations(page)]
     page.goto(f"{web_url}/sign-out")
+
+    transfers = httpx.get(
+        world.url("records", f"/v1/children/{world.pupil_id}/transfers"),
+        headers=bearer(token(world.dsl, "dsl", school=world.school_id)),
+    ).json()["transfers"]
+    link = f"{web_url}/file-transfer/{link_token(world, transfers[-1]['transfer_id'])}"
+    found += _check(page, link, "Child protection file from Oak Primary")
 
     sign_in(page, web_url, "admin-1", "admin", school=world.school_id, trust=world.trust_id)
     found += _check(page, f"{web_url}/settings", "School settings")

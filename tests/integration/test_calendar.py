@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contracts.envelope import Actor, Subject
-from contracts.intake_v1 import PUPIL_LEFT, PupilLeft
+from contracts.records_v1 import TRANSFER_STARTED, TransferStarted
 from services.common.events import make_envelope
 from tests.support.api import School, bearer, eventually, token
 from tests.support.broker import publish_raw
@@ -146,15 +146,22 @@ async def test_a_leaver_past_the_calendar_waits_until_next_years_calendar_arrive
 ):
     await _put(clients, school, calendar)
     pupil = await school.add_pupil()
-    left = make_envelope(
-        PUPIL_LEFT,
-        PupilLeft(pupil_id=pupil, last_day_on_roll=date(2026, 7, 17)),
+    started = make_envelope(
+        TRANSFER_STARTED,
+        TransferStarted(
+            transfer_id=f"tr-{pupil}",
+            pupil_id=pupil,
+            reason="leaver",
+            counts_from=date(2026, 7, 17),
+            started_at=datetime.now(UTC),
+        ),
         trust_id=school.trust_id,
         school_id=school.school_id,
         subject=Subject(kind="child", id=pupil),
         actor=Actor(kind="system", id="harbour"),
     )
-    await publish_raw(stack.rabbit_url, PUPIL_LEFT, left.model_dump_json().encode(), left.event_id)
+    body = started.model_dump_json().encode()
+    await publish_raw(stack.rabbit_url, TRANSFER_STARTED, body, started.event_id)
     unresolved = await _deadline(clients, school, pupil, "file-transfer")
 
     next_year = copy.deepcopy(calendar)

@@ -4,8 +4,7 @@ from datetime import date, timedelta
 
 from services.intake.domain.roster import ROSTER_COLUMNS
 from tests.integration.encompass_world import SAMPLES, import_roster, register_school
-from tests.support.api import School, bearer, eventually, token, unique
-from tests.support.effects import deadlines_for
+from tests.support.api import School, bearer, token, unique
 
 HEADER = ",".join(ROSTER_COLUMNS)
 OAKFIELD = (SAMPLES / "roster" / "oakfield_primary.csv").read_bytes()
@@ -79,19 +78,15 @@ async def test_a_later_import_updates_changed_pupils_and_keeps_missing_ones(
     assert ruby["outbox_count"] == before["outbox_count"]  # unchanged: nothing published
 
 
-async def test_a_leaver_starts_the_file_transfer_clock_once(clients, school: School):
+async def test_a_leaver_is_published_once(clients, school: School):
+    # Whether the departure starts a file transfer is records' business (a leaver with a
+    # child protection file): tests/integration/test_file_transfer.py.
     first = await import_roster(school, OAKFIELD)
     again = await import_roster(school, OAKFIELD)
 
     assert first.json()["leavers_published"] == 1
     assert again.json()["leavers_published"] == 0
     assert again.json()["unchanged"] == 10
-    source = "OAK-0007@2025-07-18"
-    deadlines = await eventually(
-        lambda: deadlines_for(clients.case, school, "OAK-0007", source), bool, timeout=90
-    )
-    assert len(deadlines) == 1
-    assert deadlines[0]["rule"] == "file-transfer"
 
 
 async def test_a_leaving_date_still_to_come_is_not_a_departure_yet(clients, school: School):

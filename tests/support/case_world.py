@@ -10,6 +10,12 @@ from typing import Any
 from contracts.envelope import Actor, Envelope, Subject
 from contracts.intake_v1 import PUPIL_LEFT, PupilLeft
 from contracts.notification_v1 import ALERT_ACKNOWLEDGED, AlertAcknowledged, AlertSource
+from contracts.records_v1 import (
+    TRANSFER_RECEIVED,
+    TRANSFER_STARTED,
+    TransferReceived,
+    TransferStarted,
+)
 from contracts.vocabulary import Role
 from services.case.ports import CasePorts
 from services.case.store import CaseStore
@@ -76,6 +82,42 @@ def pupil_left(last_day: date) -> Envelope[Any]:
     return make_envelope(
         PUPIL_LEFT,
         PupilLeft(pupil_id="P1", last_day_on_roll=last_day),
+        trust_id=OAK.trust_id,
+        school_id=OAK.school_id,
+        subject=Subject(kind="child", id="P1"),
+        actor=SYSTEM,
+    )
+
+
+def transfer_started(last_day: date, transfer_id: str = "tr-P1") -> Envelope[Any]:
+    """records started the transfer of P1's file: the file-transfer clock counts from
+    `last_day`."""
+    return make_envelope(
+        TRANSFER_STARTED,
+        TransferStarted(
+            transfer_id=transfer_id,
+            pupil_id="P1",
+            reason="leaver",
+            counts_from=last_day,
+            started_at=datetime(2026, 3, 10, 9, 30, tzinfo=UTC),
+        ),
+        trust_id=OAK.trust_id,
+        school_id=OAK.school_id,
+        subject=Subject(kind="child", id="P1"),
+        actor=SYSTEM,
+    )
+
+
+def transfer_received(at: datetime, transfer_id: str = "tr-P1") -> Envelope[Any]:
+    return make_envelope(
+        TRANSFER_RECEIVED,
+        TransferReceived(
+            transfer_id=transfer_id,
+            pupil_id="P1",
+            route="school",
+            received_at=at,
+            received_by="dsl-2",
+        ),
         trust_id=OAK.trust_id,
         school_id=OAK.school_id,
         subject=Subject(kind="child", id="P1"),

@@ -143,6 +143,9 @@ class TestStack:
         return env
 
     def create(self) -> None:
+        from services.common.dev_keys import ensure_transfer_signing_key
+
+        ensure_transfer_signing_key(ROOT / ".data" / "keys")  # records signs bundles with it
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*")
         self.run_log_dir.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ class TestStoredState:
         from_put = pupil_document("s1", "t1", details_state("OAK-0001", details))
         from_roster = pupil_document("s1", "t1", roster_state(pupil()))
         assert from_put.keys() == from_roster.keys()
-        assert [from_put[name] for name in ROSTER_ONLY_FIELDS] == [None, None, None]
+        assert [from_put[name] for name in ROSTER_ONLY_FIELDS] == [None, None, None, None]
         assert from_put["left_notified"] is None
         assert from_put["forename_keys"] == from_roster["forename_keys"]
 

@@ -63,13 +63,47 @@ def test_public_builders_are_all_covered_here():
     }
 
     assert {name for name in public if not name.startswith("_")} == {
-        f.__name__ for f in ALL_BUILDERS
+        f.__name__ for f in [*ALL_BUILDERS, *LINK_BUILDERS]
     }
 
 
 def test_a_notice_holds_only_school_priority_link_reason_and_topic():
-    # The topic is one of a few fixed words (an overdue action, feedback to chase).
+    # The topic is one of a few fixed words (an overdue action, feedback to chase, a file).
     assert set(Notice.model_fields) == {"school_name", "priority", "alert_url", "reason", "topic"}
+
+
+LINK_BUILDERS = [messages.link_email_subject, messages.link_email_body]
+LINK_NOTICE = messages.LinkNotice(
+    school_name=SCHOOL,
+    link_url="https://harbour.example.org/file-transfer/abc",
+    expires_on="17 March 2026",
+)
+
+
+def test_a_link_e_mail_holds_only_the_sending_school_the_link_and_its_expiry():
+    assert set(messages.LinkNotice.model_fields) == {"school_name", "link_url", "expires_on"}
+    body = messages.link_email_body(LINK_NOTICE)
+    assert "https://harbour.example.org/file-transfer/abc" in body
+    assert "17 March 2026" in body and "access code" in body
+    assert messages.link_email_subject(LINK_NOTICE).startswith("A child protection file from")
+
+
+@pytest.mark.parametrize("field", sorted(CHILD_DETAILS))
+def test_a_link_notice_refuses_child_details(field: str):
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        messages.LinkNotice(
+            school_name=SCHOOL,
+            link_url="https://harbour.example.org/file-transfer/abc",
+            expires_on="17 March 2026",
+            **{field: CHILD_DETAILS[field]},
+        )
+
+
+def test_an_incoming_file_alert_says_so_and_nothing_of_the_child():
+    incoming = Notice(school_name=SCHOOL, priority="normal", alert_url=LINK, topic="incoming_file")
+
+    assert headline(incoming).startswith("Incoming child protection file at")
+    assert "accept it in Harbour" in email_body(incoming)
 
 
 @pytest.mark.parametrize("field", sorted(CHILD_DETAILS))

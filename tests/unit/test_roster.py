@@ -99,6 +99,19 @@ class TestHeader:
         with pytest.raises(RosterFormatError, match="unexpected columns: 'year_group'"):
             parse_roster(roster(ZOE + ",3", header=HEADER + ",year_group"))
 
+    def test_a_leaver_may_name_the_school_they_move_to(self):
+        leaver = "OAK-0002,,Ada,Moss,,2017-01-01,,2021-09-01,2025-07-18,100002"
+        result = parse_roster(roster(ZOE + ",", leaver, header=HEADER + ",destination_urn"))
+
+        assert [p.destination_urn for p in result.pupils] == [None, "100002"]
+        assert parse_roster(roster(ZOE)).pupils[0].destination_urn is None  # column optional
+
+    def test_a_destination_that_is_not_a_urn_is_refused_with_its_line(self):
+        bad = "OAK-0002,,Ada,Moss,,2017-01-01,,2021-09-01,2025-07-18,Hill School"
+        result = parse_roster(roster(bad, header=HEADER + ",destination_urn"))
+
+        assert result.rejected == [RejectedRow(2, "destination_urn: not a URN (6 or 7 digits)")]
+
     def test_a_repeated_column_is_refused(self):
         with pytest.raises(RosterFormatError, match="repeated columns: upn"):
             parse_roster(roster(header=HEADER + ",upn"))

@@ -25,11 +25,6 @@ def deadline_id(rule: DeadlineRule, source_event_id: str) -> str:
     return f"{rule.value}:{source_event_id}"
 
 
-def leaver_source_id(pupil_id: str, last_day_on_roll: date) -> str:
-    """What a file-transfer deadline is for: this pupil leaving on this day."""
-    return f"{pupil_id}@{last_day_on_roll.isoformat()}"
-
-
 def early_meet_key(school_id: str, rule: DeadlineRule, source_id: str) -> str:
     return f"{rule.value}:{school_id}:{source_id}"
 

@@ -1,9 +1,9 @@
 """The statutory clock starts: a concern starts dsl-triage (and fgm-police-report when FGM
 was discovered, owned by the teacher who recorded it), a police notification
 encompass-before-school (both join the child's case first), a referral to children's
-social care starts social-care-feedback, a pupil leaving starts file-transfer. Every step is
-idempotent, so a redelivered event after a crash between them completes what the first
-delivery began."""
+social care starts social-care-feedback; a pupil leaving starts nothing here (see
+pupil_left). Every step is idempotent, so a redelivered event after a crash between them
+completes what the first delivery began."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from contracts import case_v1, intake_v1
 from contracts.case_v1 import DeadlineRule
 from contracts.envelope import Envelope
 from services.case.domain.deadline_phases import next_look
-from services.case.domain.deadlines import leaver_source_id, new_deadline
+from services.case.domain.deadlines import new_deadline
 from services.case.domain.referrals import FEEDBACK_AGENCIES
 from services.case.ports import CasePorts
 from services.case.usecases.join_case import join_case
@@ -26,7 +26,7 @@ from services.case.usecases.meet_deadline import apply_early_meet
 class ClockStart:
     rule: DeadlineRule
     pupil_id: str
-    source_id: str  # what the deadline is for: the concern, police notification or leaving
+    source_id: str  # what the deadline is for: the concern, police notification, transfer…
     trigger: datetime | date
     immediate_danger: bool = False
     owner_user_id: str | None = None  # whose personal duty it is (fgm-police-report)
@@ -69,14 +69,12 @@ async def police_notification_received(
 
 
 async def pupil_left(ports: CasePorts, event: Envelope[intake_v1.PupilLeft]) -> None:
-    left = event.payload
-    start = ClockStart(
-        DeadlineRule.FILE_TRANSFER,
-        left.pupil_id,
-        leaver_source_id(left.pupil_id, left.last_day_on_roll),
-        left.last_day_on_roll,
-    )
-    await start_deadline(ports, event, start)
+    """Starts nothing. Only a leaver with a child protection file has a file to transfer,
+    and only records knows who has one: it starts the transfer and publishes
+    records.transfer.started.v1, which starts file-transfer (file_transfer_deadline.py).
+    Starting it here gave every leaver a deadline nothing could meet. The handler stays
+    bound so that departures already queued are consumed, not dead-lettered."""
+    return None
 
 
 async def referral_made(ports: CasePorts, event: Envelope[case_v1.ReferralMade]) -> None:

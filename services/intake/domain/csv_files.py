@@ -35,9 +35,13 @@ def records(text: str, error: type[ValueError]) -> Iterator[tuple[int, list[str]
 
 
 def header_columns(
-    records_: Iterator[tuple[int, list[str]]], expected: Sequence[str], error: type[ValueError]
+    records_: Iterator[tuple[int, list[str]]],
+    expected: Sequence[str],
+    error: type[ValueError],
+    optional: Sequence[str] = (),
 ) -> list[str]:
-    """Read the header: exactly the expected columns, in any order and case.
+    """Read the header: exactly the expected columns, in any order and case, and any of
+    the `optional` ones.
 
     An unknown column is refused rather than ignored: it may hold safeguarding
     information that would otherwise be silently dropped."""
@@ -46,7 +50,7 @@ def header_columns(
         raise error("the file is empty: expected a header row")
     columns = [name.strip().lower() for name in header[1]]
     missing = [name for name in expected if name not in columns]
-    unexpected = [name for name in columns if name not in expected]
+    unexpected = [name for name in columns if name not in expected and name not in optional]
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     problems = []
     if missing:
@@ -56,7 +60,6 @@ def header_columns(
     if duplicated:
         problems.append("repeated columns: " + ", ".join(duplicated))
     if problems:
-        raise error(
-            "the header must be exactly " + ",".join(expected) + " (" + "; ".join(problems) + ")"
-        )
+        allowed = ",".join(expected) + "".join(f" (and optionally {name})" for name in optional)
+        raise error("the header must be exactly " + allowed + " (" + "; ".join(problems) + ")")
     return columns

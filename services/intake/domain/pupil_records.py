@@ -32,7 +32,7 @@ from services.intake.domain.schools import PupilDetails
 # Fields of intake.pupil.recorded.v1: a change to any of them is published.
 RECORDED_FIELDS = ("forename", "surname", "date_of_birth", "upn")
 # What only a roster says about a pupil: unknown (None) for a pupil recorded by PUT.
-ROSTER_ONLY_FIELDS = ("postcode", "on_roll_from", "on_roll_to")
+ROSTER_ONLY_FIELDS = ("postcode", "on_roll_from", "on_roll_to", "destination_urn")
 _EVENT_IDS = uuid.UUID("6f0e5a52-8b1d-4a8e-9a77-3c1f1d2a9b40")
 
 Event = Envelope[BaseModel]
@@ -66,6 +66,7 @@ def roster_state(pupil: RosterPupil) -> dict[str, Any]:
         "postcode": pupil.postcode,
         "on_roll_from": pupil.on_roll_from.isoformat(),
         "on_roll_to": pupil.on_roll_to.isoformat() if pupil.on_roll_to else None,
+        "destination_urn": pupil.destination_urn,
         **lookup_keys(pupil.forename, pupil.surname, pupil.preferred_forename),
     }
 
@@ -157,12 +158,18 @@ def pupil_recorded(
 
 
 def pupil_left(
-    school_id: str, trust_id: str, pupil_id: str, last_day: date, actor: Actor, at: datetime
+    school_id: str,
+    trust_id: str,
+    pupil_id: str,
+    last_day: date,
+    actor: Actor,
+    at: datetime,
+    destination_urn: str | None = None,
 ) -> Event:
     """intake.pupil.left.v1, with an id of its own per departure: published twice, one event."""
     return make_envelope(
         PUPIL_LEFT,
-        PupilLeft(pupil_id=pupil_id, last_day_on_roll=last_day),
+        PupilLeft(pupil_id=pupil_id, last_day_on_roll=last_day, destination_urn=destination_urn),
         trust_id=trust_id,
         school_id=school_id,
         subject=Subject(kind="child", id=pupil_id),

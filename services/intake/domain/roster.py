@@ -30,11 +30,15 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "on_roll_from",
     "on_roll_to",
 )
+# The school a leaver moves to (its DfE URN), when the MIS knows: their child protection
+# file, if they have one, goes there.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("destination_urn",)
 MAX_NAME_LENGTH = 100
 MAX_POSTCODE_LENGTH = 10
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _POSTCODE = re.compile(r"[A-Z0-9 ]+")
+_URN = re.compile(r"\d{6,7}")
 
 PupilId = Annotated[
     str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN)
@@ -60,6 +64,7 @@ class RosterPupil(BaseModel):
     postcode: Annotated[str, StringConstraints(max_length=MAX_POSTCODE_LENGTH)] | None
     on_roll_from: date
     on_roll_to: date | None
+    destination_urn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,9 @@ def parse_roster(data: bytes | str) -> RosterParseResult:
     the roster columns.
     """
     records = csv_files.records(csv_files.decode(data, RosterFormatError), RosterFormatError)
-    columns = csv_files.header_columns(records, ROSTER_COLUMNS, RosterFormatError)
+    columns = csv_files.header_columns(
+        records, ROSTER_COLUMNS, RosterFormatError, optional=OPTIONAL_COLUMNS
+    )
 
     pupils: list[RosterPupil] = []
     rejected: list[RejectedRow] = []
@@ -129,7 +136,7 @@ def _parse_row(row: dict[str, str]) -> tuple[list[str], RosterPupil | None]:
     errors: list[str] = []
 
     def field(name: str, parse: _Parser, *, required: bool) -> object:
-        value = row[name]
+        value = row.get(name, "")
         if not value:
             if required:
                 errors.append(f"{name}: required")
@@ -150,6 +157,7 @@ def _parse_row(row: dict[str, str]) -> tuple[list[str], RosterPupil | None]:
         "postcode": field("postcode", _postcode, required=False),
         "on_roll_from": field("on_roll_from", _iso_date, required=True),
         "on_roll_to": field("on_roll_to", _iso_date, required=False),
+        "destination_urn": field("destination_urn", _urn, required=False),
     }
     start, end = values["on_roll_from"], values["on_roll_to"]
     if isinstance(start, date) and isinstance(end, date) and end < start:
@@ -195,6 +203,12 @@ def _iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError("not a real calendar date") from None
+
+
+def _urn(value: str) -> str:
+    if not _URN.fullmatch(value):
+        raise ValueError("not a URN (6 or 7 digits)")
+    return value
 
 
 def _postcode(value: str) -> str:

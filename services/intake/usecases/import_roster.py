@@ -83,7 +83,15 @@ class _Import:
         if plan.left_on is not None:
             pupil_id = plan.state["pupil_id"]
             events.append(
-                pupil_left(school_id, trust_id, pupil_id, plan.left_on, self.actor, self.now)
+                pupil_left(
+                    school_id,
+                    trust_id,
+                    pupil_id,
+                    plan.left_on,
+                    self.actor,
+                    self.now,
+                    plan.state.get("destination_urn"),
+                )
             )
         return events
 

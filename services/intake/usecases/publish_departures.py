@@ -40,6 +40,7 @@ async def publish_departures(ports: IntakePorts) -> int:
                     last_day,
                     SYSTEM,
                     now,
+                    current.get("destination_urn"),
                 )
             )
         published += 1

@@ -7,10 +7,13 @@ from services.notification.channels.email import EmailChannel, SmtpConfig
 from services.notification.channels.gateway import GatewayChannel, GatewayConfig
 from services.notification.domain.delivery import Channel
 from services.notification.domain.messages import (
+    LinkNotice,
     Notice,
     email_body,
     email_subject,
     gateway_personalisation,
+    link_email_body,
+    link_email_subject,
 )
 
 
@@ -31,9 +34,14 @@ class Dispatcher:
         self._gateway = gateway
 
     async def send(
-        self, channel: Channel, address: str, notice: Notice, reference: str
+        self, channel: Channel, address: str, notice: Notice | LinkNotice, reference: str
     ) -> str | None:
         """Returns the provider's id for the message, if it gave one."""
+        if isinstance(notice, LinkNotice):
+            if channel != "email" or self._email is None:
+                raise DeliveryError(transient=False, reason="e-mail channel not configured")
+            await self._email.send(address, link_email_subject(notice), link_email_body(notice))
+            return None
         if channel == "email" and self._email is not None:
             await self._email.send(address, email_subject(notice), email_body(notice))
             return None

@@ -12,6 +12,7 @@ from contracts.case_v1 import ActionOverdue, DeadlineChanged, phase_event_id
 from contracts.envelope import Actor, Envelope, Subject
 from contracts.intake_v1 import ConcernRaised, EncompassAmended, EncompassNotified
 from contracts.notification_v1 import ALERT_ACKNOWLEDGED, AlertAcknowledged, AlertSource
+from contracts.records_v1 import TransferOffered
 from contracts.vocabulary import Category, Priority
 from services.common.events import make_envelope
 
@@ -134,6 +135,30 @@ def alert_for_overdue_action(
         created_at=created_at,
         next_step_at=created_at,
     ) | {"owner_user_id": overdue.owner_user_id}
+
+
+def alert_for_incoming_file(
+    event: Envelope[TransferOffered], created_at: datetime
+) -> dict[str, Any]:
+    """A child's file offered to a school here: an alert for the receiving school's rota
+    (the event itself belongs to the sending school). No child's details: the DSL accepts
+    it in Harbour, under the pupil's id on their own roll."""
+    offer = event.payload
+    alert = _alert(
+        event,
+        pupil_id=None,
+        source_id=offer.transfer_id,
+        source_type=AlertSource.TRANSFER,
+        priority=Priority.NORMAL,
+        received_at=offer.offered_at,
+        created_at=created_at,
+        next_step_at=created_at,
+    )
+    return alert | {
+        "trust_id": offer.to_trust_id,
+        "school_id": offer.to_school_id,
+        "from_school_id": event.school_id,
+    }
 
 
 def escalation_fields(next_step_at: datetime | None) -> dict[str, Any]:

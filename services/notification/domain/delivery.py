@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from contracts.vocabulary import Priority
 from services.notification.domain.escalation import Reason
-from services.notification.domain.messages import Notice, Topic
+from services.notification.domain.messages import LinkNotice, Notice, Topic
 from services.notification.domain.rota import Member
 
 Channel = Literal["email", "sms", "push"]
@@ -146,12 +146,25 @@ def alert_link(public_base_url: str, alert_id: str) -> str:
 
 def topic_of(alert: dict[str, Any]) -> Topic:
     """What the alert is about, as a message may say it: a concern or police notification
-    ("alert"), an overdue action, or social care's feedback to chase."""
+    ("alert"), an overdue action, social care's feedback to chase, or a child's file
+    another school offers."""
     if alert.get("source_type") == "action":
         return "action_overdue"
+    if alert.get("source_type") == "transfer":
+        return "incoming_file"
     if alert.get("source_type") == "deadline" and alert.get("rule") == "social-care-feedback":
         return "feedback_chase"
     return "alert"
+
+
+def incoming_files_link(public_base_url: str) -> str:
+    """Where a DSL accepts the files offered to their school."""
+    return f"{public_base_url.rstrip('/')}/transfers/incoming"
+
+
+def transfer_link_url(public_base_url: str, token: str) -> str:
+    """The one-time link's page on the web service (no sign-in; the access code opens it)."""
+    return f"{public_base_url.rstrip('/')}/file-transfer/{quote(token, safe='')}"
 
 
 def notice_for(
@@ -168,3 +181,37 @@ def notice_for(
         return Notice.model_validate({"school_name": school_name or FALLBACK_SCHOOL_NAME, **fields})
     except ValidationError:
         return Notice.model_validate({"school_name": FALLBACK_SCHOOL_NAME, **fields})
+
+
+def link_delivery(
+    delivery_id: str,
+    *,
+    trust_id: str,
+    school_id: str,
+    address: str,
+    notice: LinkNotice,
+    enabled: Collection[Channel],
+    now: datetime,
+) -> dict[str, Any]:
+    """The one e-mail that carries a one-time link to a DSL outside this deployment: a
+    delivery of its own (no alert, no ladder), sent and retried like any other."""
+    on = "email" in enabled
+    return {
+        "_id": delivery_id,
+        "alert_id": None,
+        "step_id": delivery_id,
+        "trust_id": trust_id,
+        "school_id": school_id,
+        "tier": 0,
+        "reason": "initial",
+        "user_id": "receiving-dsl",
+        "channel": "email",
+        "address": address,
+        "message": notice.model_dump(mode="json"),
+        "state": "pending" if on else "disabled",
+        "attempts": 0,
+        "last_error": None if on else "channel not configured",
+        "next_attempt_at": now if on else None,
+        "created_at": now,
+        "sent_at": None,
+    }

@@ -22,15 +22,17 @@ PRIORITY_LABELS: dict[Priority, str] = {
 
 # What an alert is about when it is not a concern or police notification: a step on a
 # child's case that is late. Said without a word of the child or the case.
-Topic = Literal["alert", "action_overdue", "feedback_chase"]
+Topic = Literal["alert", "action_overdue", "feedback_chase", "incoming_file"]
 TOPIC_LABELS: dict[Topic, str] = {
     "action_overdue": "Safeguarding action overdue",
     "feedback_chase": "Chase children's social care for feedback",
+    "incoming_file": "Incoming child protection file",
 }
 _TOPIC_CONTEXT: dict[Topic, str] = {
     "action_overdue": "An action on a child's case was not done by its date.",
     "feedback_chase": "Feedback on a referral is due or overdue: chase it, and escalate if"
     " the response is not good enough.",
+    "incoming_file": "Another school has sent you a child's file: accept it in Harbour.",
 }
 
 _REASON_PREFIXES: dict[Reason, str] = {
@@ -71,6 +73,18 @@ class Notice(BaseModel):
     topic: Topic = "alert"
 
 
+class LinkNotice(BaseModel):
+    """The e-mail to a DSL outside this deployment who is sent a child's file: who sends
+    it, the one-time link and until when it opens. Nothing about the child; the access
+    code that opens the link never travels with it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    school_name: SchoolName  # the sending school
+    link_url: HttpUrl
+    expires_on: Annotated[str, StringConstraints(max_length=40), AfterValidator(_single_line)]
+
+
 def headline(notice: Notice) -> str:
     if notice.topic != "alert":
         # A late step is not "unacknowledged"; only a climb for that reason says so.
@@ -79,6 +93,23 @@ def headline(notice: Notice) -> str:
         return f"{prefix}{TOPIC_LABELS[notice.topic]} at {notice.school_name}"
     label = PRIORITY_LABELS[notice.priority]
     return f"{_REASON_PREFIXES[notice.reason]}{label} at {notice.school_name}"
+
+
+def link_email_subject(notice: LinkNotice) -> str:
+    return f"A child protection file from {notice.school_name} — secure link"
+
+
+def link_email_body(notice: LinkNotice) -> str:
+    paragraphs = [
+        f"{notice.school_name} has sent a child protection file to you, as the receiving"
+        " school's Designated Safeguarding Lead.",
+        f"Open it with this one-time link (until {notice.expires_on}):\n{notice.link_url}",
+        "You will need the access code the sending school gives you separately (by phone or"
+        " text). Please confirm receipt on the link's page once you have the file.",
+        "For the child's privacy this message contains no details of the child. Please do"
+        " not forward it.",
+    ]
+    return "\n\n".join(paragraphs) + "\n"
 
 
 def email_subject(notice: Notice) -> str:

@@ -21,10 +21,12 @@ from services.notification.domain.delivery import (
     alert_link,
     failed_delivery_trigger,
     failure_update,
+    incoming_files_link,
     notice_for,
     sent_update,
     topic_of,
 )
+from services.notification.domain.messages import LinkNotice, Notice
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.escalate import climb_for_event
 
@@ -38,13 +40,10 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
     if delivery is None:
         return False
     ids = {"delivery_id": delivery_id, "alert_id": delivery["alert_id"]}
-    alert = await ports.store.alert(delivery["alert_id"])
-    if alert is None or alert["acknowledged_at"] is not None:
+    notice = await _notice(ports, delivery)
+    if notice is None:
         await _finish(ports, delivery, CANCELLED)
         return True
-    school_name = await ports.store.school_name(alert["school_id"])
-    link = alert_link(ports.delivery.public_base_url, alert["_id"])
-    notice = notice_for(alert["priority"], delivery["reason"], school_name, link, topic_of(alert))
     try:
         provider_id = await dispatcher.send(
             delivery["channel"], delivery["address"], notice, reference=delivery_id
@@ -60,6 +59,20 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
         )
         log.info("delivery sent", extra=ids)
     return True
+
+
+async def _notice(ports: NotificationPorts, delivery: Document) -> Notice | LinkNotice | None:
+    """What the delivery says; None when its alert was acknowledged first (or is gone)."""
+    if delivery.get("message") is not None:
+        return LinkNotice.model_validate(delivery["message"])
+    alert = await ports.store.alert(delivery["alert_id"])
+    if alert is None or alert["acknowledged_at"] is not None:
+        return None
+    school_name = await ports.store.school_name(alert["school_id"])
+    base = ports.delivery.public_base_url
+    topic = topic_of(alert)
+    link = incoming_files_link(base) if topic == "incoming_file" else alert_link(base, alert["_id"])
+    return notice_for(alert["priority"], delivery["reason"], school_name, link, topic)
 
 
 async def _take(ports: NotificationPorts, delivery_id: str) -> Document | None:
@@ -102,7 +115,7 @@ async def _failed(
             "final": final,
         },
     )
-    if final:
+    if final and delivery["alert_id"] is not None:
         # Escalate before recording the failure: a crash in between retries the delivery
         # (and the climb is idempotent) rather than losing the escalation.
         await climb_for_event(

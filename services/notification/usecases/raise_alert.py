@@ -21,24 +21,25 @@ from services.notification.ports import NotificationPorts
 
 async def raise_alert_for_concern(ports: NotificationPorts, event: Envelope[ConcernRaised]) -> bool:
     """False if the event was seen before."""
-    return await _raise(ports, alert_for_concern(event, ports.clock.now()))
+    return await raise_alert(ports, alert_for_concern(event, ports.clock.now()))
 
 
 async def raise_alert_for_police_notification(
     ports: NotificationPorts, event: Envelope[EncompassNotified]
 ) -> bool:
     """For the Key Adults. False if the event was seen before."""
-    return await _raise(ports, alert_for_encompass(event, ports.clock.now()))
+    return await raise_alert(ports, alert_for_encompass(event, ports.clock.now()))
 
 
 async def raise_alert_for_overdue_action(
     ports: NotificationPorts, event: Envelope[ActionOverdue]
 ) -> bool:
     """For the DSL rota and the action's owner. False if the event was seen before."""
-    return await _raise(ports, alert_for_overdue_action(event, ports.clock.now()))
+    return await raise_alert(ports, alert_for_overdue_action(event, ports.clock.now()))
 
 
-async def _raise(ports: NotificationPorts, alert: Document) -> bool:
+async def raise_alert(ports: NotificationPorts, alert: Document) -> bool:
+    """Store a new alert and start its ladder; False if its event was seen before."""
     # Alerts carry an (empty) outbox from the start: acknowledging one appends its event.
     inserted = await ports.writer.insert(ports.store.alerts, alert, [])
     # The alert goes first (a timer without its alert is cleared): a crash before the timer

@@ -1,4 +1,5 @@
-"""The audit log's entries: every read of a child's file, and the deadlines met."""
+"""What records logs: every access to a child's file (the child's access log, itself a
+hash chain, see domain/chain.py), and the statutory deadlines met."""
 
 from __future__ import annotations
 
@@ -7,21 +8,46 @@ from typing import Any
 
 from contracts.case_v1 import DeadlineChanged
 from contracts.envelope import Envelope
-from services.common.auth import Principal
+from services.records.domain.chronology import iso
+
+# What an access was; the access log shows them in these words.
+ACTIONS = {
+    "chronology.read": "read the chronology",
+    "file.exported": "exported the file as a PDF",
+    "transfer.offered": "offered the file to another school",
+    "transfer.received": "received the file (transfer accepted)",
+    "bundle.downloaded": "downloaded the transfer bundle through the one-time link",
+    "receipt.confirmed": "confirmed receipt through the one-time link",
+    "file.disposed": "disposed of the file's content",
+}
 
 
-def chronology_read(
-    reader: Principal, trust_id: str, school_id: str, pupil_id: str, entries: int, at: datetime
+def access(
+    action: str,
+    *,
+    user_id: str,
+    roles: list[str],
+    at: datetime,
+    trust_id: str,
+    school_id: str,
+    pupil_id: str,
+    purpose: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One access to a child's file: who, in which role, when, and what."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown access {action!r}")
     return {
-        "at": at,
-        "user_id": reader.user_id,
-        "roles": sorted(reader.roles),
-        "action": "chronology.read",
+        "kind": "access",
+        "action": action,
+        "user_id": user_id,
+        "roles": sorted(str(role) for role in roles),
+        "at": iso(at),
         "trust_id": trust_id,
         "school_id": school_id,
         "pupil_id": pupil_id,
-        "entries": entries,
+        "purpose": purpose,
+        "detail": detail or {},
     }
 
 

@@ -1,6 +1,8 @@
 """A significant event about a child becomes an entry in its chronology, with its full
-content: a concern raised, a police notification, and each amendment of one (a new entry
-with the new content; the first stays as it was). The entry for event E has `_id` E, so a
+content: which events, and where each goes, is the table in domain/chronology.py. An
+amendment is a new entry with the new content; the first stays as it was.
+
+The entry is appended to the child's hash chain with the event's id as its key, so a
 redelivered event adds nothing."""
 
 from __future__ import annotations
@@ -8,47 +10,24 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from contracts.envelope import Envelope
-from contracts.intake_v1 import ConcernRaised, EncompassNotified
-from services.records.domain.chronology import CASE_STEPS, chronology_entry
+from services.records.domain.child_file import chain_id
+from services.records.domain.chronology import chronology_entry, placement_of
 from services.records.ports import RecordsPorts
+from services.records.usecases.chain_append import ChainRef, append
 
 
-async def add_concern(ports: RecordsPorts, event: Envelope[ConcernRaised]) -> bool:
+async def add_to_chronology(ports: RecordsPorts, event: Envelope[BaseModel]) -> bool:
     """False if the event was recorded already."""
-    concern = event.payload
-    entry = chronology_entry(
+    where = placement_of(event)
+    record = chronology_entry(
         event,
-        pupil_id=concern.pupil_id,
-        source_id=concern.concern_id,
-        occurred_at=concern.occurred_at,
+        pupil_id=where.pupil_id,
+        source_id=where.source_id,
+        occurred_at=where.occurred_at,
         recorded_at=ports.clock.now(),
     )
-    return await ports.store.add_entry(entry)
-
-
-async def add_police_notification(ports: RecordsPorts, event: Envelope[EncompassNotified]) -> bool:
-    """A notification or an amendment of one (EncompassAmended extends EncompassNotified).
-    False if the event was recorded already."""
-    notice = event.payload
-    entry = chronology_entry(
-        event,
-        pupil_id=notice.pupil_id,
-        source_id=notice.notification_id,
-        occurred_at=notice.incident_at,
-        recorded_at=ports.clock.now(),
+    ref = ChainRef(
+        chain_id(event.school_id, where.pupil_id), event.trust_id, event.school_id, where.pupil_id
     )
-    return await ports.store.add_entry(entry)
-
-
-async def add_case_step(ports: RecordsPorts, event: Envelope[BaseModel]) -> bool:
-    """A step on the child's case (a decision, action, note, referral, closure…; the
-    table in domain/chronology.py says which). False if the event was recorded already."""
-    pupil_id, source_id, occurred_at = CASE_STEPS[event.event_type].of(event.payload)
-    entry = chronology_entry(
-        event,
-        pupil_id=pupil_id,
-        source_id=source_id,
-        occurred_at=occurred_at,
-        recorded_at=ports.clock.now(),
-    )
-    return await ports.store.add_entry(entry)
+    appended = await append(ports, ports.store.files, ref, record, key=event.event_id)
+    return appended.created

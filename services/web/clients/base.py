@@ -87,9 +87,13 @@ class ServiceClient:
             raise Unavailable(503, type(exc).__name__) from None
         if response.status_code < 300:
             return response.json() if response.content else None
-        try:
-            detail = response.json()
-        except ValueError:
-            detail = None
-        error = _BY_STATUS.get(response.status_code, Unavailable)
-        raise error(response.status_code, detail)
+        raise error_for(response)
+
+
+def error_for(response: httpx.Response) -> BackendError:
+    """The typed error for a service's answer of 300 or more."""
+    try:
+        detail = response.json()
+    except ValueError:
+        detail = None
+    return _BY_STATUS.get(response.status_code, Unavailable)(response.status_code, detail)

@@ -15,8 +15,11 @@ from services.web.pages import (
     concerns,
     deadlines,
     encompass,
+    file_entries,
+    file_transfer,
     school_settings,
     sign_in,
+    transfer_link,
     trust,
 )
 from services.web.settings import WebSettings
@@ -37,6 +40,9 @@ def routers(
         child_file.router(pages, services),
         case.router(pages, services),
         case_steps.router(pages, services),
+        file_transfer.router(pages, services),
+        file_entries.router(pages, services),
+        transfer_link.router(pages, services),
         deadlines.router(pages, services),
         encompass.router(pages, services),
         school_settings.router(pages, services),

@@ -59,6 +59,7 @@ def router(pages: Pages, services: Services) -> APIRouter:
             deadlines=deadlines,
             mark_count=len(marks),
             **case,
+            file_head=chronology.get("head"),
         )
 
     return api

@@ -8,15 +8,17 @@ import pytest
 from contracts import case_v1
 from contracts.envelope import Actor, Subject
 from contracts.topology import CASE_STEPS, queue
+from services.common.auth import Principal
 from services.common.events import make_envelope
 from services.records.domain.chronology import CASE_STEPS as FILED_STEPS
 from services.records.ports import RecordsPorts
-from services.records.store import RecordsStore
-from services.records.usecases.add_to_chronology import add_case_step
-from tests.support.memory import FixedClock, memory_db
+from services.records.usecases.add_to_chronology import add_to_chronology
+from services.records.usecases.read_chronology import read_chronology
+from tests.support.records_ports import memory_records
 
 WHEN = datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
 DSL = Actor(kind="user", id="dsl-1", role="dsl")
+READER = Principal("dsl-1", frozenset({"dsl"}), "oak", None)  # type: ignore[arg-type]
 
 
 def test_every_step_of_the_case_file_is_routed_to_the_chronology_and_filed():
@@ -26,7 +28,12 @@ def test_every_step_of_the_case_file_is_routed_to_the_chronology_and_filed():
 
 @pytest.fixture
 def ports() -> RecordsPorts:
-    return RecordsPorts(RecordsStore(memory_db()), FixedClock())
+    return memory_records()
+
+
+async def only_entry(ports: RecordsPorts) -> dict:
+    [entry] = (await read_chronology(ports, READER, "P1")).entries
+    return entry["record"]
 
 
 def _event(event_type: str, payload):
@@ -53,14 +60,14 @@ async def test_a_referral_is_filed_under_the_referral_when_it_was_made(ports):
             recorded_at=WHEN.replace(hour=17),
         ),
     )
-    assert await add_case_step(ports, made) is True
-    assert await add_case_step(ports, made) is False  # redelivered
+    assert await add_to_chronology(ports, made) is True
+    assert await add_to_chronology(ports, made) is False  # redelivered
 
-    [entry] = await ports.store.entries({"school_id": "oak"}, "P1")
-    assert (entry["_id"], entry["source_id"], entry["occurred_at"]) == (
+    entry = await only_entry(ports)
+    assert (entry["event_id"], entry["source_id"], entry["occurred_at"]) == (
         made.event_id,
         "ref_1",
-        WHEN,
+        "2026-03-09T16:00:00.000Z",
     )
     assert entry["actor"] == {"kind": "user", "id": "dsl-1", "role": "dsl"}
     assert entry["content"]["parents_informed"]["reason"] == "Risk to the child."
@@ -78,8 +85,8 @@ async def test_a_decision_is_filed_under_its_concern(ports):
             decided_at=WHEN,
         ),
     )
-    await add_case_step(ports, decided)
-    [entry] = await ports.store.entries({"school_id": "oak"}, "P1")
+    await add_to_chronology(ports, decided)
+    entry = await only_entry(ports)
     assert (entry["source_id"], entry["event_type"]) == ("c-1", case_v1.TRIAGE_DECIDED)
 
 
@@ -95,6 +102,6 @@ async def test_an_overdue_action_is_filed_under_the_action(ports):
             overdue_at=WHEN,
         ),
     )
-    await add_case_step(ports, overdue)
-    [entry] = await ports.store.entries({"school_id": "oak"}, "P1")
-    assert (entry["source_id"], entry["occurred_at"]) == ("act_1", WHEN)
+    await add_to_chronology(ports, overdue)
+    entry = await only_entry(ports)
+    assert (entry["source_id"], entry["occurred_at"]) == ("act_1", "2026-03-09T16:00:00.000Z")

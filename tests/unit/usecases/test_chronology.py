@@ -14,13 +14,12 @@ from services.common.auth import Principal
 from services.common.errors import NotFound
 from services.common.events import SYSTEM, make_envelope
 from services.records.ports import RecordsPorts
-from services.records.store import RecordsStore
-from services.records.usecases.add_to_chronology import add_concern, add_police_notification
+from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.audit_deadline_met import audit_deadline_met
 from services.records.usecases.read_chronology import read_chronology
 from services.records.usecases.record_pupil import record_pupil
 from tests.support import events
-from tests.support.memory import FixedClock, memory_db
+from tests.support.records_ports import memory_records
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def police_notification(received_at: datetime):
 
 @pytest.fixture
 def ports() -> RecordsPorts:
-    return RecordsPorts(RecordsStore(memory_db()), FixedClock())
+    return memory_records()
 
 
 def pupil_recorded(school: Ids, forename: str, *, days_later: int = 0):
@@ -61,51 +60,52 @@ def pupil_recorded(school: Ids, forename: str, *, days_later: int = 0):
     )
 
 
-async def audit_reads(ports: RecordsPorts) -> list[dict]:
-    return [a async for a in ports.store.audit.find({"action": "chronology.read"})]
+async def audit_reads(ports: RecordsPorts, school: str = "oak", pupil: str = "P1") -> list[dict]:
+    head = await ports.store.access.head(f"{school}/{pupil}")
+    entries = await ports.store.access.entries(f"{school}/{pupil}", head["seq"] if head else 0)
+    return [e["record"] for e in entries if e["record"]["action"] == "chronology.read"]
 
 
 async def test_each_event_is_one_entry_however_often_it_arrives(ports):
     raised = concern()
 
-    assert await add_concern(ports, raised) is True
-    assert await add_concern(ports, raised) is False
+    assert await add_to_chronology(ports, raised) is True
+    assert await add_to_chronology(ports, raised) is False
 
-    entry = await ports.store.chronology.find_one({"_id": raised.event_id})
-    assert entry["source_id"] == raised.payload.concern_id
-    assert entry["content"]["child_words"] == "There was no food at home."
-    assert await ports.store.chronology.count_documents({}) == 1
+    found = await read_chronology(ports, DSL, "P1")
+    [entry] = found.entries
+    assert entry["record"]["event_id"] == raised.event_id
+    assert entry["record"]["source_id"] == raised.payload.concern_id
+    assert entry["record"]["content"]["child_words"] == "There was no food at home."
 
 
 async def test_the_dsl_reads_entries_in_the_order_things_happened_with_the_child(ports):
     await record_pupil(ports, pupil_recorded(OAK, "Amelia"))
     police = police_notification(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     earlier = concern(datetime(2026, 3, 1, 15, 0, tzinfo=UTC))
-    await add_police_notification(ports, police)
-    await add_concern(ports, earlier)
+    await add_to_chronology(ports, police)
+    await add_to_chronology(ports, earlier)
 
     found = await read_chronology(ports, DSL, "P1")
 
-    assert [e["_id"] for e in found.entries] == [earlier.event_id, police.event_id]
+    assert [e["record"]["event_id"] for e in found.entries] == [earlier.event_id, police.event_id]
+    assert [e["entry_id"] for e in found.entries] == ["file:2", "file:1"]  # in arrival order
     assert (found.school_id, found.child["forename"]) == ("oak", "Amelia")
 
 
 async def test_every_read_is_audited(ports):
-    await add_concern(ports, concern())
+    await add_to_chronology(ports, concern())
 
     await read_chronology(ports, DSL, "P1")
     await read_chronology(ports, TRUST_LEAD, "P1", school_id="oak")
 
     reads = await audit_reads(ports)
-    assert [(r["user_id"], r["school_id"], r["entries"]) for r in reads] == [
-        ("dsl-1", "oak", 1),
-        ("lead-1", "oak", 1),
-    ]
+    assert [(r["user_id"], r["school_id"]) for r in reads] == [("dsl-1", "oak"), ("lead-1", "oak")]
     assert reads[0]["roles"] == ["dsl"]
 
 
 async def test_staff_and_another_schools_dsl_are_told_there_is_no_such_child(ports):
-    await add_concern(ports, concern())
+    await add_to_chronology(ports, concern())
     await record_pupil(ports, pupil_recorded(OAK, "Amelia"))
     teacher = Principal("teacher-1", frozenset({Role.STAFF}), "oak", None)
     elm_dsl = Principal("dsl-2", frozenset({Role.DSL}), "elm", None)

@@ -9,9 +9,10 @@ from contracts.case_v1 import DEADLINE_APPROACHING, DEADLINE_BREACHED
 from contracts.vocabulary import Role
 from services.case.domain.calendar import Closure, SchoolCalendar
 from services.case.usecases.advance_deadlines import advance_deadlines
+from services.case.usecases.file_transfer_deadline import transfer_started
 from services.case.usecases.read_calendar import read_calendar
 from services.case.usecases.set_calendar import finish_calendar_recomputes, set_calendar
-from services.case.usecases.start_deadline import police_notification_received, pupil_left
+from services.case.usecases.start_deadline import police_notification_received
 from services.common.errors import NotFound
 from tests.support import case_world
 from tests.support.case_world import ADMIN, DSL, ELM, OAK, STAFF, deadline_of, looked_at_by, person
@@ -94,8 +95,8 @@ async def test_a_deadline_the_calendar_could_not_place_is_placed_by_the_next():
     ports, _ = await case_world.memory_case()
     summer_term = {"start": "2026-04-13", "end": "2026-07-22"}
     await set_calendar(ports, ADMIN, OAK.school_id, _with_terms(summer_term))
-    await pupil_left(ports, case_world.pupil_left(date(2026, 7, 17)))
-    unplaced = await deadline_of(ports, "P1@2026-07-17")
+    await transfer_started(ports, case_world.transfer_started(date(2026, 7, 17)))
+    unplaced = await deadline_of(ports, "tr-P1")
     assert unplaced["due_at"] is None
     assert "calendar has no" in unplaced["unresolved"]
     assert await looked_at_by(ports, datetime.fromisoformat("2030-01-01T00:00:00+00:00")) == []
@@ -104,7 +105,7 @@ async def test_a_deadline_the_calendar_could_not_place_is_placed_by_the_next():
     assert await set_calendar(ports, ADMIN, OAK.school_id, _with_terms(summer_term, autumn_term))
 
     # 20, 21 and 22 July count, then 2 and 3 September: due at close of business on the 3rd.
-    placed = await deadline_of(ports, "P1@2026-07-17")
+    placed = await deadline_of(ports, "tr-P1")
     assert placed["due_at"] == datetime.fromisoformat("2026-09-03T17:00:00+01:00")
     assert placed["unresolved"] is None
     assert await looked_at_by(ports, placed["due_at"]) == [placed["_id"]]

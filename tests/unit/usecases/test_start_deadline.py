@@ -3,6 +3,7 @@ stores one deadline with its timer; a redelivered event changes nothing."""
 
 from datetime import date, datetime, timedelta
 
+from services.case.usecases.file_transfer_deadline import transfer_started
 from services.case.usecases.start_deadline import (
     concern_raised,
     police_notification_received,
@@ -44,11 +45,12 @@ async def test_a_police_notification_joins_the_same_case():
     assert deadline["rule"] == "encompass-before-school"
 
 
-async def test_a_leaver_starts_file_transfer_without_a_case():
+async def test_a_transfer_starts_file_transfer_without_a_case():
     ports, _ = await case_world.memory_case()
-    await pupil_left(ports, case_world.pupil_left(date(2026, 3, 10)))
+    await pupil_left(ports, case_world.pupil_left(date(2026, 3, 10)))  # starts nothing
+    await transfer_started(ports, case_world.transfer_started(date(2026, 3, 10)))
 
-    deadline = await deadline_of(ports, "P1@2026-03-10")
+    deadline = await deadline_of(ports, "tr-P1")
     assert deadline["rule"] == "file-transfer"
     assert deadline["due_at"] == datetime.fromisoformat("2026-03-17T17:00:00+00:00")
     assert await ports.store.case(OAK.school_id, "P1") is None

@@ -1,0 +1,27 @@
+"""records' ports in memory, for its use-case tests."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from services.records.domain.bundle import TransferKeys
+from services.records.pdf import PdfRenderer
+from services.records.ports import RecordsPolicy, RecordsPorts
+from services.records.store import RecordsStore
+from tests.support.memory import FixedClock, memory_db, memory_writer
+
+
+@cache
+def test_keys() -> TransferKeys:
+    return TransferKeys(Ed25519PrivateKey.generate())
+
+
+def memory_records(**policy: Any) -> RecordsPorts:
+    db = memory_db()
+    writer, _relay = memory_writer(db)
+    return RecordsPorts(
+        RecordsStore(db), writer, FixedClock(), PdfRenderer(), test_keys(), RecordsPolicy(**policy)
+    )
