@@ -8,11 +8,14 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from contracts.admin_actions import AdminActionRecorded
+
 SCHEMA_VERSION = "1.0"
 
 DEADLINE_APPROACHING = "case.deadline.approaching.v1"
 DEADLINE_BREACHED = "case.deadline.breached.v1"
 DEADLINE_MET = "case.deadline.met.v1"
+ADMIN_ACTION_RECORDED = "case.admin.action_recorded.v1"
 
 
 class DeadlineRule(StrEnum):
@@ -59,4 +62,5 @@ EVENTS: dict[str, type[BaseModel]] = {
     DEADLINE_APPROACHING: DeadlineChanged,
     DEADLINE_BREACHED: DeadlineChanged,
     DEADLINE_MET: DeadlineChanged,
+    ADMIN_ACTION_RECORDED: AdminActionRecorded,
 }

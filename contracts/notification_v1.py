@@ -6,9 +6,12 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from contracts.admin_actions import AdminActionRecorded
+
 SCHEMA_VERSION = "1.0"
 
 ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
+ADMIN_ACTION_RECORDED = "notification.admin.action_recorded.v1"
 
 
 class AlertSource(StrEnum):
@@ -33,4 +36,7 @@ class AlertAcknowledged(BaseModel):
     acknowledged_at: AwareDatetime
 
 
-EVENTS: dict[str, type[BaseModel]] = {ALERT_ACKNOWLEDGED: AlertAcknowledged}
+EVENTS: dict[str, type[BaseModel]] = {
+    ALERT_ACKNOWLEDGED: AlertAcknowledged,
+    ADMIN_ACTION_RECORDED: AdminActionRecorded,
+}

@@ -64,6 +64,15 @@ QUEUES: tuple[QueueSpec, ...] = (
     ),
     QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),
     QueueSpec("records", "audit", (case_v1.DEADLINE_MET,)),
+    QueueSpec(
+        "records",
+        "admin_audit",
+        (
+            intake_v1.ADMIN_ACTION_RECORDED,
+            case_v1.ADMIN_ACTION_RECORDED,
+            notification_v1.ADMIN_ACTION_RECORDED,
+        ),
+    ),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from services.cli import contracts_cmd, deadline, dev, dlq, encompass
+from services.cli import contracts_cmd, deadline, dev, dlq, encompass, openapi_cmd
 from services.cli.errors import CliError, OneLineParser
 
 
@@ -19,6 +19,7 @@ def build_parser() -> OneLineParser:
     deadline.register(commands)
     encompass.register(commands)
     contracts_cmd.register(commands)
+    openapi_cmd.register(commands)
     return parser
 
 

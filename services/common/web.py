@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.auth import AuthError, Principal, TokenVerifier
+from services.common.auth import AuthError, MfaRequired, Principal, TokenVerifier
 from services.common.errors import (
     Busy,
     Conflict,
@@ -22,6 +22,7 @@ from services.common.errors import (
     NotFound,
     UseCaseError,
 )
+from services.common.rate_limits import limit_writes_of
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
 
@@ -37,21 +38,30 @@ def make_principal_dependency(
     verifier: TokenVerifier,
 ) -> Callable[..., Awaitable[Principal]]:
     async def current_principal(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise _unauthorized("missing bearer token")
         try:
-            return verifier.verify(credentials.credentials)
+            principal = verifier.verify(credentials.credentials)
+        except MfaRequired as exc:
+            # RFC 9470 (step-up authentication): the client may sign the user in again.
+            challenge = 'Bearer error="insufficient_user_authentication"'
+            raise _unauthorized(str(exc), challenge) from None
         except AuthError as exc:
             raise _unauthorized(f"invalid token: {exc}") from None
+        limit_writes_of(
+            request, f"user:{principal.trust_id}/{principal.school_id}/{principal.user_id}"
+        )
+        return principal
 
     return current_principal
 
 
-def _unauthorized(detail: str) -> HTTPException:
+def _unauthorized(detail: str, challenge: str = "Bearer") -> HTTPException:
     return HTTPException(
-        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": challenge}
     )
 
 

@@ -8,7 +8,7 @@ from services.common.auth import Principal
 from services.common.ids import IdPath
 from services.common.store import Document
 from services.records.ports import RecordsPorts
-from services.records.usecases.read_chronology import read_chronology
+from services.records.usecases.read_chronology import MAX_PAGE, read_chronology
 
 
 def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
@@ -20,14 +20,20 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
         pupil_id: IdPath,
         principal: CurrentUser,
         school_id: Annotated[str | None, Query(max_length=64)] = None,
+        before: Annotated[str | None, Query(max_length=300)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> dict[str, Any]:
-        """The child's chronology in the order things happened."""
-        found = await read_chronology(ports, principal, pupil_id, school_id)
+        """The child's newest `limit` entries in the order things happened; `earlier`, if
+        not null, is the `before` of the page of older ones."""
+        found = await read_chronology(
+            ports, principal, pupil_id, school_id, before=before, limit=limit
+        )
         return {
             "pupil_id": found.pupil_id,
             "school_id": found.school_id,
             "child": child_view(found.child),
             "entries": [entry_view(e) for e in found.entries],
+            "earlier": found.earlier,
         }
 
     return api

@@ -8,7 +8,7 @@ from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
 from services.common.runtime import ServiceRuntime
-from services.records import api_chronology, consumers
+from services.records import api_admin_audit, api_chronology, consumers
 from services.records.ports import RecordsPorts
 from services.records.settings import RecordsSettings
 from services.records.store import RecordsStore
@@ -21,7 +21,8 @@ def build_app(settings: RecordsSettings) -> FastAPI:
     runtime.relay.watch(*store.with_outbox)
     ports = RecordsPorts(store, SystemClock())
     consumers.register(runtime, ports)
-    routers = [api_chronology.router(ports, principal_dependency(settings))]
+    principal = principal_dependency(settings)
+    routers = [api_chronology.router(ports, principal), api_admin_audit.router(ports, principal)]
     return service_app("Harbour records", runtime, routers)
 
 

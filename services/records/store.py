@@ -3,6 +3,7 @@
 - chronology: one entry per significant event about a child (`_id` = the event's id)
 - children: the pupils intake has recorded, per school (`_id` = "<school>/<pupil>")
 - audit: who read which file, and which statutory deadlines were met
+- admin_audit: administrative actions the other services reported (`_id` = the event's id)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -23,6 +24,7 @@ class RecordsStore:
         self.chronology: AsyncCollection[Document] = db["chronology"]
         self.children: AsyncCollection[Document] = db["children"]
         self.audit: AsyncCollection[Document] = db["audit"]
+        self.admin_audit: AsyncCollection[Document] = db["admin_audit"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -39,15 +41,37 @@ class RecordsStore:
         await self.audit.create_index(
             [("school_id", ASCENDING), ("at", ASCENDING)], name="school_at"
         )
+        # MongoDB pages the log from these; FerretDB 1.x scans (measured in docs/security.md).
+        for tenant in ("trust_id", "school_id"):
+            await self.admin_audit.create_index(
+                [(tenant, ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)],
+                name=f"{tenant}_newest",
+            )
 
     async def add_entry(self, entry: Document) -> bool:
         """False if the entry's event was recorded already."""
         return await insert_if_absent(self.chronology, entry)
 
-    async def entries(self, scope: Mapping[str, str], pupil_id: str) -> list[Document]:
-        """A child's entries within `scope` (a tenant filter), in the order things happened."""
-        cursor = self.chronology.find({**scope, "pupil_id": pupil_id}).sort("occurred_at", 1)
-        return [entry async for entry in cursor]
+    async def entries(
+        self,
+        scope: Mapping[str, str],
+        pupil_id: str,
+        *,
+        before: tuple[datetime, str] | None = None,
+        limit: int = 1000,
+    ) -> list[Document]:
+        """The newest `limit` of a child's entries within `scope` (a tenant filter) older
+        than `before` (a moment and an entry id), in the order things happened."""
+        query: dict[str, Any] = {**scope, "pupil_id": pupil_id}
+        if before is not None:
+            at, entry_id = before
+            query["$or"] = [
+                {"occurred_at": {"$lt": at}},
+                {"occurred_at": at, "_id": {"$lt": entry_id}},
+            ]
+        newest = self.chronology.find(query).sort([("occurred_at", -1), ("_id", -1)])
+        found = [entry async for entry in newest.limit(limit)]
+        return found[::-1]
 
     async def child(self, school_id: str, pupil_id: str) -> Document | None:
         return await self.children.find_one({"_id": _child_id(school_id, pupil_id)})
@@ -67,6 +91,22 @@ class RecordsStore:
     async def log_once(self, entry: Document) -> bool:
         """Append an entry whose `_id` comes from an event: False if it is there already."""
         return await insert_if_absent(self.audit, entry)
+
+    async def add_admin_entry(self, entry: Document) -> bool:
+        """False if the entry's event was logged already."""
+        return await insert_if_absent(self.admin_audit, entry)
+
+    async def admin_entries(
+        self, scope: Mapping[str, str], before: tuple[datetime, str] | None, limit: int
+    ) -> list[Document]:
+        """A page of the admin log within `scope` (a tenant filter), newest first, older
+        than `before` (a time and an entry id: entries at the same millisecond all show)."""
+        query: dict[str, Any] = dict(scope)
+        if before is not None:
+            at, entry_id = before
+            query["$or"] = [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": entry_id}}]
+        cursor = self.admin_audit.find(query).sort([("at", -1), ("_id", -1)]).limit(limit)
+        return [entry async for entry in cursor]
 
 
 def _child_id(school_id: str, pupil_id: str) -> str:
