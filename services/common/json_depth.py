@@ -2,7 +2,7 @@
 
 Python's json module recurses once per level: a 64 KiB body of `[` reaches its recursion
 limit, and a handler taking `Any` (the rota) would walk whatever it got. Bodies here are
-shallow (the deepest, a rota, is 4 levels), so anything past the limit is refused with
+shallow (the deepest, a rota, is 5 levels), so anything past the limit is refused with
 422 naming the body."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in _STEP)
 
 def json_depth(body: bytes) -> int:
     """How deeply `body` nests arrays and objects (brackets inside strings do not count).
-    Runs at C speed: about 40 ms for a mebibyte of brackets."""
+    Runs at C speed: 50–70 ms for a mebibyte of brackets (measured on 2 cores)."""
     brackets = _STRING.sub(b'""', body).translate(None, _NOT_BRACKETS)
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 

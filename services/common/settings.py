@@ -41,7 +41,7 @@ class CommonSettings(BaseSettings):
     relay_sweep_seconds: float = Field(default=300.0, gt=0)
     handler_retry_seconds: float = Field(default=20.0, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    # Our deepest real body (a rota: tiers → members → member) is 4 levels; json.loads
+    # Our deepest real body (a rota: tiers → members → member) is 5 levels; json.loads
     # recurses per level and fails with a RecursionError near 1,000.
     max_json_depth: int = Field(default=32, ge=4, le=500)
     log_level: str = "INFO"
