@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.common.web import validation_failed
+from services.common.web import replayed_receive, validation_failed
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
@@ -50,7 +50,7 @@ class JsonDepthLimit:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay(b"", receive, first=message), send)
+                await self.app(scope, replayed_receive([], receive, first=message), send)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -65,19 +65,4 @@ class JsonDepthLimit:
             )
             await response(scope, receive, send)
             return
-        await self.app(scope, _replay(body, receive), send)
-
-
-def _replay(body: bytes, receive: Receive, *, first: Message | None = None) -> Receive:
-    """The body read here once (or the message that interrupted it), then the client's own
-    messages (a disconnect)."""
-    pending: Message | None = first or {"type": "http.request", "body": body, "more_body": False}
-
-    async def replayed() -> Message:
-        nonlocal pending
-        if pending is not None:
-            message, pending = pending, None
-            return message
-        return await receive()
-
-    return replayed
+        await self.app(scope, replayed_receive([body], receive), send)

@@ -151,7 +151,7 @@ class BodySizeLimit:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([], message), send)
+                await self.app(scope, replayed_receive([], receive, first=message), send)
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
@@ -161,23 +161,28 @@ class BodySizeLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        await self.app(scope, _replay(chunks, None), send)
+        await self.app(scope, replayed_receive(chunks, receive), send)
 
 
-def _replay(chunks: list[bytes], final: Message | None) -> Receive:
-    body = b"".join(chunks)
-    sent = False
+def replayed_receive(
+    chunks: list[bytes], receive: Receive, *, first: Message | None = None
+) -> Receive:
+    """The body read here, once (or the message that interrupted it), then the client's own
+    messages: a response that streams (a file) waits on them for a real disconnect."""
+    pending: Message | None = first or {
+        "type": "http.request",
+        "body": b"".join(chunks),
+        "more_body": False,
+    }
 
-    async def receive() -> Message:
-        nonlocal sent
-        if final is not None:
-            return final
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+    async def replayed() -> Message:
+        nonlocal pending
+        if pending is not None:
+            message, pending = pending, None
+            return message
+        return await receive()
 
-    return receive
+    return replayed
 
 
 async def _too_large(send: Send, limit: int) -> None:
