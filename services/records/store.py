@@ -3,7 +3,8 @@
 - chronology: one entry per significant event about a child (`_id` = the event's id)
 - children: the pupils intake has recorded, per school (`_id` = "<school>/<pupil>")
 - audit: who read which file, and which statutory deadlines were met
-- admin_audit: administrative actions the other services reported (`_id` = the event's id)
+- admin_audit, admin_log, admin_log_heads: administrative actions the other services
+  reported, and each trust's and school's list of them (store_admin_log.py)
 """
 
 from __future__ import annotations
@@ -12,19 +13,22 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.store import Document, insert_if_absent, upsert_if_newer
+from services.records.store_admin_log import AdminLogQueries
 
 
-class RecordsStore:
+class RecordsStore(AdminLogQueries):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.chronology: AsyncCollection[Document] = db["chronology"]
         self.children: AsyncCollection[Document] = db["children"]
         self.audit: AsyncCollection[Document] = db["audit"]
         self.admin_audit: AsyncCollection[Document] = db["admin_audit"]
+        self.admin_log: AsyncCollection[Document] = db["admin_log"]
+        self.admin_log_heads: AsyncCollection[Document] = db["admin_log_heads"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -41,12 +45,6 @@ class RecordsStore:
         await self.audit.create_index(
             [("school_id", ASCENDING), ("at", ASCENDING)], name="school_at"
         )
-        # MongoDB pages the log from these; FerretDB 1.x scans (measured in docs/security.md).
-        for tenant in ("trust_id", "school_id"):
-            await self.admin_audit.create_index(
-                [(tenant, ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)],
-                name=f"{tenant}_newest",
-            )
 
     async def add_entry(self, entry: Document) -> bool:
         """False if the entry's event was recorded already."""
@@ -91,22 +89,6 @@ class RecordsStore:
     async def log_once(self, entry: Document) -> bool:
         """Append an entry whose `_id` comes from an event: False if it is there already."""
         return await insert_if_absent(self.audit, entry)
-
-    async def add_admin_entry(self, entry: Document) -> bool:
-        """False if the entry's event was logged already."""
-        return await insert_if_absent(self.admin_audit, entry)
-
-    async def admin_entries(
-        self, scope: Mapping[str, str], before: tuple[datetime, str] | None, limit: int
-    ) -> list[Document]:
-        """A page of the admin log within `scope` (a tenant filter), newest first, older
-        than `before` (a time and an entry id: entries at the same millisecond all show)."""
-        query: dict[str, Any] = dict(scope)
-        if before is not None:
-            at, entry_id = before
-            query["$or"] = [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": entry_id}}]
-        cursor = self.admin_audit.find(query).sort([("at", -1), ("_id", -1)]).limit(limit)
-        return [entry async for entry in cursor]
 
 
 def _child_id(school_id: str, pupil_id: str) -> str:

@@ -1,6 +1,6 @@
 """The admin audit log: one entry per administrative action another service reported
-(`<producer>.admin.action_recorded.v1`). Ids, actions, times and counts only: the events
-carry nothing else."""
+(`<producer>.admin.action_recorded.v1`), in the list of its trust and of its school. Ids,
+actions, times and counts only: the events carry nothing else."""
 
 from __future__ import annotations
 
@@ -25,3 +25,17 @@ def admin_entry(event: Envelope[AdminActionRecorded]) -> dict[str, Any]:
         "roles": list(action.roles),
         "details": dict(action.details),
     }
+
+
+def trust_log(trust_id: str) -> str:
+    return f"trust:{trust_id}"
+
+
+def school_log(school_id: str) -> str:
+    return f"school:{school_id}"
+
+
+def logs_of(entry: dict[str, Any]) -> list[str]:
+    """The lists an entry belongs in: its trust's, and its school's unless trust-wide."""
+    school_id = entry.get("school_id")
+    return [trust_log(entry["trust_id"]), *([school_log(school_id)] if school_id else [])]
