@@ -66,4 +66,6 @@ async def read_admin_audit(
     entries, older = await ports.store.admin_log_page(log, query.before, query.limit)
     if principal.school_id is None and any(e["trust_id"] != principal.trust_id for e in entries):
         raise NotFound("school")  # a school of another trust: the same as none at all
-    return AdminAuditPage(entries, older)
+    # Lists are in the order records heard of the actions; actions on two services a moment
+    # apart may arrive the other way round, so a page is shown by when they happened.
+    return AdminAuditPage(sorted(entries, key=lambda e: e["at"], reverse=True), older)
