@@ -72,6 +72,11 @@ class WriteLimits:
         )
 
 
+def user_key(trust_id: str | None, school_id: str | None, user_id: str | None) -> str:
+    """A user's bucket: user ids are the identity provider's, unique within a tenant."""
+    return f"user:{trust_id}/{school_id}/{user_id}"
+
+
 def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 

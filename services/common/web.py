@@ -22,7 +22,7 @@ from services.common.errors import (
     NotFound,
     UseCaseError,
 )
-from services.common.rate_limits import limit_writes_of
+from services.common.rate_limits import limit_writes_of, user_key
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
 
@@ -52,7 +52,7 @@ def make_principal_dependency(
         except AuthError as exc:
             raise _unauthorized(f"invalid token: {exc}") from None
         limit_writes_of(
-            request, f"user:{principal.trust_id}/{principal.school_id}/{principal.user_id}"
+            request, user_key(principal.trust_id, principal.school_id, principal.user_id)
         )
         return principal
 

@@ -8,7 +8,7 @@ from fastapi import HTTPException, Request, status
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.rate_limits import limit_writes_of
+from services.common.rate_limits import limit_writes_of, user_key
 from services.common.security_headers import HSTS, over_tls
 from services.web.session import session_of
 
@@ -71,7 +71,7 @@ async def checked_form(request: Request) -> FormData:
     user has writes left (else 429: every form post comes through here)."""
     session = session_of(request)
     if session.signed_in:
-        limit_writes_of(request, f"user:{session.trust_id}/{session.school_id}/{session.user_id}")
+        limit_writes_of(request, user_key(session.trust_id, session.school_id, session.user_id))
     form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=1)
     sent = form.get("csrf_token")
     expected = session.csrf
