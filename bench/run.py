@@ -188,6 +188,13 @@ async def run_phases(args: argparse.Namespace, target: Target) -> dict[str, Any]
 
 def running_target() -> Target:
     settings = CommonSettings()
+    print(
+        "note: the running services throttle writes per user and per address "
+        f"({settings.rate_limit_user_per_minute}/min per user by default); start them with "
+        "HARBOUR_RATE_LIMIT_USER_PER_MINUTE and _BURST raised, or refusals are 429s "
+        "(the isolated run sets them high: tests/support/stack.py)",
+        flush=True,
+    )
     pids = {s: int((ROOT / ".data/run" / f"{s}.pid").read_text()) for s in SERVICES}
     return Target(
         "http://127.0.0.1:8001", settings.rabbit_url, settings.mongo_url, settings.db_prefix, pids

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from contracts.admin_actions import AdminActionRecorded
 from contracts.case_vocabulary import (
     Agency,
     ClosureOutcome,
@@ -19,12 +20,14 @@ from contracts.case_vocabulary import (
     ReferralMethod,
 )
 
-# 1.1: the case file's steps (triage decided … fgm reported), each added to the chronology.
+# 1.1: the case file's steps (triage decided … fgm reported), each added to the chronology,
+# and the admin actions (calendars) for the audit log.
 SCHEMA_VERSION = "1.1"
 
 DEADLINE_APPROACHING = "case.deadline.approaching.v1"
 DEADLINE_BREACHED = "case.deadline.breached.v1"
 DEADLINE_MET = "case.deadline.met.v1"
+ADMIN_ACTION_RECORDED = "case.admin.action_recorded.v1"
 
 TRIAGE_DECIDED = "case.triage.decided.v1"
 ACTION_ADDED = "case.action.added.v1"
@@ -234,4 +237,5 @@ EVENTS: dict[str, type[BaseModel]] = {
     REFERRAL_FEEDBACK: ReferralFeedback,
     REFERRAL_ESCALATED: ReferralEscalated,
     FGM_REPORTED: FgmReported,
+    ADMIN_ACTION_RECORDED: AdminActionRecorded,
 }

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from contracts.admin_actions import AdminActionRecorded
 from contracts.vocabulary import BodyArea, BodyView, Category, MarkKind
 
 # 1.1: ConcernRaised.body_map (optional, default []).
@@ -19,6 +20,7 @@ CONCERN_RAISED = "intake.concern.raised.v1"
 PUPIL_LEFT = "intake.pupil.left.v1"
 ENCOMPASS_NOTIFIED = "intake.encompass.notified.v1"
 ENCOMPASS_AMENDED = "intake.encompass.amended.v1"
+ADMIN_ACTION_RECORDED = "intake.admin.action_recorded.v1"
 
 Text = Field(max_length=10_000)
 OptionalText = Field(default=None, max_length=10_000)
@@ -147,4 +149,5 @@ EVENTS: dict[str, type[BaseModel]] = {
     CONCERN_RAISED: ConcernRaised,
     ENCOMPASS_NOTIFIED: EncompassNotified,
     ENCOMPASS_AMENDED: EncompassAmended,
+    ADMIN_ACTION_RECORDED: AdminActionRecorded,
 }

@@ -6,10 +6,14 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-# 1.1: AlertSource.ACTION (an overdue action on a child's case); 1.2: AlertSource.TRANSFER.
+from contracts.admin_actions import AdminActionRecorded
+
+# 1.1: AlertSource.ACTION (an overdue action on a child's case); 1.2: AlertSource.TRANSFER
+# and the admin actions (staff, rotas) for the audit log.
 SCHEMA_VERSION = "1.2"
 
 ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
+ADMIN_ACTION_RECORDED = "notification.admin.action_recorded.v1"
 
 
 class AlertSource(StrEnum):
@@ -38,4 +42,7 @@ class AlertAcknowledged(BaseModel):
     acknowledged_at: AwareDatetime
 
 
-EVENTS: dict[str, type[BaseModel]] = {ALERT_ACKNOWLEDGED: AlertAcknowledged}
+EVENTS: dict[str, type[BaseModel]] = {
+    ALERT_ACKNOWLEDGED: AlertAcknowledged,
+    ADMIN_ACTION_RECORDED: AdminActionRecorded,
+}

@@ -101,6 +101,15 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("notification", "transfers", (records_v1.TRANSFER_OFFERED,)),
     # file-transfer starts when a transfer starts and is met when the file is received.
     QueueSpec("case", "transfers", (records_v1.TRANSFER_STARTED, records_v1.TRANSFER_RECEIVED)),
+    QueueSpec(
+        "records",
+        "admin_audit",
+        (
+            intake_v1.ADMIN_ACTION_RECORDED,
+            case_v1.ADMIN_ACTION_RECORDED,
+            notification_v1.ADMIN_ACTION_RECORDED,
+        ),
+    ),
 )
 
 

@@ -20,6 +20,9 @@ FERRETDB_BIN="$HARBOUR_DATA_DIR/bin/harbour-ferretdb"
 FERRETDB_ADDR="${HARBOUR_FERRETDB_ADDR:-127.0.0.1:27017}"
 RABBIT_CTL="$ROOT/deploy/rabbitmq/ctl.sh"
 export PATH="$PATH:/usr/local/go/bin"
+# Locally, dev tokens and the dev sign-in need no second factor (production requires one
+# for every role but staff; `harbour dev-token --mfa` and the dev sign-in can still say so).
+export HARBOUR_REQUIRE_MFA="${HARBOUR_REQUIRE_MFA:-false}"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }

@@ -4,7 +4,7 @@ files are queried in store_cases.py."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +16,10 @@ from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.cases import case_key
 from services.case.store_cases import CaseFileQueries
-from services.common.outbox import ensure_outbox_index
+from services.common.outbox import ensure_outbox_index, merge_updates, push_events
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
+from services.common.unit_of_work import Event
 
 
 class CaseStore(CaseFileQueries):
@@ -44,7 +45,7 @@ class CaseStore(CaseFileQueries):
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.deadlines, self.cases)
+        return (self.deadlines, self.cases, self.calendars)
 
     async def ensure_indexes(self) -> None:
         for collection in self.with_outbox:
@@ -152,7 +153,7 @@ class CaseStore(CaseFileQueries):
     # -- calendars -------------------------------------------------------------------------
 
     async def calendar_of(self, school_id: str) -> SchoolCalendar:
-        stored = await self.calendars.find_one({"_id": school_id})
+        stored = await self.calendars.find_one({"_id": school_id}, projection={"outbox": 0})
         if stored is None:
             return SchoolCalendar.default()
         return SchoolCalendar.model_validate(stored["calendar"])
@@ -165,24 +166,25 @@ class CaseStore(CaseFileQueries):
         *,
         updated_by: str,
         at: datetime,
+        events: Sequence[Event] = (),
     ) -> None:
         """Store the calendar flagged for recomputation of the school's open deadlines, in
-        the same write, so that a crash before they are recomputed is finished later (the
-        caller holds the calendar's lock)."""
-        await self.calendars.update_one(
-            {"_id": school_id},
-            {
-                "$set": {
-                    "trust_id": trust_id,
-                    "school_id": school_id,
-                    "calendar": calendar.model_dump(mode="json"),
-                    "updated_by": updated_by,
-                    "updated_at": at,
-                    "recompute_pending": True,
-                },
-                "$inc": {"version": 1},
+        the same write, so that a crash before they are recomputed is finished later, with
+        the events the change causes (the caller holds the calendar's lock, and hands it to
+        the relay afterwards)."""
+        update = {
+            "$set": {
+                "trust_id": trust_id,
+                "school_id": school_id,
+                "calendar": calendar.model_dump(mode="json"),
+                "updated_by": updated_by,
+                "updated_at": at,
+                "recompute_pending": True,
             },
-            upsert=True,
+            "$inc": {"version": 1},
+        }
+        await self.calendars.update_one(
+            {"_id": school_id}, merge_updates(update, push_events(events)), upsert=True
         )
 
     async def calendar_recomputed(self, school_id: str) -> None:
@@ -193,7 +195,7 @@ class CaseStore(CaseFileQueries):
         return [calendar["_id"] async for calendar in flagged]
 
     async def calendar_awaiting_recompute(self, school_id: str) -> SchoolCalendar | None:
-        stored = await self.calendars.find_one({"_id": school_id})
+        stored = await self.calendars.find_one({"_id": school_id}, projection={"outbox": 0})
         if stored is None or not stored["recompute_pending"]:
             return None
         return SchoolCalendar.model_validate(stored["calendar"])

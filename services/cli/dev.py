@@ -36,6 +36,12 @@ def register(commands: Any) -> None:
         help="repeat for several roles",
     )
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")
+    token.add_argument(
+        "--mfa",
+        action="store_true",
+        help='say the user signed in with MFA (amr: ["pwd", "mfa"]); safeguarding roles need '
+        "it where HARBOUR_REQUIRE_MFA is on (make up turns it off)",
+    )
     token.set_defaults(run=run_dev_token)
 
 
@@ -66,6 +72,7 @@ def run_dev_token(args: argparse.Namespace) -> int:
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             ttl_seconds=args.ttl,
+            amr=["pwd", "mfa"] if args.mfa else ["pwd"],
         )
     )
     return 0

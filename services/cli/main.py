@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from services.cli import contracts_cmd, deadline, dev, dlq, encompass, records
+from services.cli import contracts_cmd, deadline, dev, dlq, encompass, openapi_cmd, records
 from services.cli.errors import CliError, OneLineParser
 
 
@@ -20,6 +20,7 @@ def build_parser() -> OneLineParser:
     encompass.register(commands)
     contracts_cmd.register(commands)
     records.register(commands)
+    openapi_cmd.register(commands)
     return parser
 
 

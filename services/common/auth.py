@@ -17,10 +17,39 @@ DSL_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
 TRUST_ROLES = frozenset({Role.TRUST_SAFEGUARDING_LEAD, Role.ADMIN})
 # Who may read a child's file, alerts and deadlines: the school's DSLs, or the trust lead.
 SAFEGUARDING_READERS = DSL_ROLES | {Role.TRUST_SAFEGUARDING_LEAD}
+# Every role with access to sensitive data must sign in with MFA; staff recording a concern
+# need not (the DfE's expectation is for accounts that can read safeguarding records).
+MFA_ROLES = frozenset(Role) - {Role.STAFF}
 
 
 class AuthError(Exception):
     """The token is missing, malformed, badly signed, expired or for another audience."""
+
+
+class MfaRequired(AuthError):
+    """A valid token for a safeguarding role from a sign-in without MFA."""
+
+
+@dataclass(frozen=True)
+class MfaPolicy:
+    """Whether safeguarding roles need MFA, and an `acr` value that also counts as MFA."""
+
+    required: bool = False
+    acr: str | None = None
+
+    def check(self, claims: dict[str, object], roles: frozenset[Role]) -> None:
+        if not self.required or not roles & MFA_ROLES:
+            return
+        amr = claims.get("amr")
+        if isinstance(amr, list) and "mfa" in amr:
+            return
+        if self.acr is not None and claims.get("acr") == self.acr:
+            return
+        needing = ", ".join(sorted(roles & MFA_ROLES))
+        raise MfaRequired(
+            f"MFA is required for the {needing} role: sign in again with multi-factor "
+            "authentication"
+        )
 
 
 @dataclass(frozen=True)
@@ -76,11 +105,15 @@ class TokenVerifier:
         public_key: str | None = None,
         jwks_url: str | None = None,
         cache_size: int = 4096,
+        mfa: MfaPolicy | None = None,
+        leeway_seconds: int = 0,
     ) -> None:
         if (public_key is None) == (jwks_url is None):
             raise ValueError("give exactly one of public_key and jwks_url")
         self._audience = audience
         self._issuer = issuer
+        self._mfa = mfa or MfaPolicy()
+        self._leeway = leeway_seconds
         self._public_key = public_key
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
         # An RS256 check costs more than the rest of a typical request; a client sends the
@@ -89,13 +122,27 @@ class TokenVerifier:
         self._cache_size = cache_size
 
     @classmethod
-    def from_key_file(cls, path: Path, *, audience: str, issuer: str) -> TokenVerifier:
+    def from_key_file(
+        cls,
+        path: Path,
+        *,
+        audience: str,
+        issuer: str,
+        mfa: MfaPolicy | None = None,
+        leeway_seconds: int = 0,
+    ) -> TokenVerifier:
         if not path.is_file():
             raise FileNotFoundError(
                 f"JWT public key {path} not found: run `harbour dev-keys` or set "
                 "HARBOUR_JWT_JWKS_URL / HARBOUR_JWT_PUBLIC_KEY_FILE"
             )
-        return cls(audience=audience, issuer=issuer, public_key=path.read_text())
+        return cls(
+            audience=audience,
+            issuer=issuer,
+            public_key=path.read_text(),
+            mfa=mfa,
+            leeway_seconds=leeway_seconds,
+        )
 
     def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)
@@ -111,17 +158,23 @@ class TokenVerifier:
     def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._public_key
+            # Only RS256: `alg: none` and HS256 (say, "signed" with our public key as the
+            # HMAC secret) are refused before any key is used. nbf and iat in the future
+            # ("not yet valid") are refused too, beyond the clock-skew leeway.
             claims = jwt.decode(
                 token,
                 key,
                 algorithms=["RS256"],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "sub", "aud", "iss"]},
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
             )
         except jwt.PyJWTError as exc:
             raise AuthError(str(exc)) from None
-        return principal_from_claims(claims), float(claims["exp"])
+        principal = principal_from_claims(claims)
+        self._mfa.check(claims, principal.roles)
+        return principal, float(claims["exp"])
 
 
 def principal_from_claims(claims: dict[str, object]) -> Principal:

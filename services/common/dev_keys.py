@@ -89,7 +89,9 @@ def mint_token(
     issuer: str,
     ttl_seconds: int,
     now: float | None = None,
+    amr: list[str] | None = None,
 ) -> str:
+    """`amr`: how the user signed in, as an identity provider says it (["pwd", "mfa"])."""
     issued = int(now if now is not None else time.time())
     claims: dict[str, object] = {
         "sub": user,
@@ -103,4 +105,6 @@ def mint_token(
         claims["school_id"] = school_id
     if trust_id:
         claims["trust_id"] = trust_id
+    if amr:
+        claims["amr"] = amr
     return jwt.encode(claims, private_key_pem, algorithm="RS256")

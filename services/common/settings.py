@@ -41,7 +41,34 @@ class CommonSettings(BaseSettings):
     relay_sweep_seconds: float = Field(default=300.0, gt=0)
     handler_retry_seconds: float = Field(default=20.0, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Our deepest real body (a rota: tiers → members → member) is 5 levels; json.loads
+    # recurses per level and fails with a RecursionError near 1,000.
+    max_json_depth: int = Field(default=32, ge=4, le=500)
     log_level: str = "INFO"
+
+    # Safeguarding roles must have signed in with MFA: `amr` containing "mfa", or `acr`
+    # equal to `mfa_acr` (an IdP that names its MFA level that way). `make up` turns it off.
+    require_mfa: bool = True
+    mfa_acr: str | None = None
+    # Seconds of clock skew allowed between the identity provider and this host (exp/nbf/iat).
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+
+    # Writes (POST, PUT, PATCH, DELETE) each user and each client address may make: a token
+    # bucket refilled at `per_minute`, holding at most `burst`. Counted per process.
+    rate_limit_user_per_minute: int = Field(default=120, ge=1)
+    rate_limit_user_burst: int = Field(default=60, ge=1)
+    rate_limit_address_per_minute: int = Field(default=600, ge=1)
+    rate_limit_address_burst: int = Field(default=200, ge=1)
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (the load balancer, and
+    # web in front of the four APIs): comma-separated addresses or networks, or "*".
+    trusted_proxies: str = "127.0.0.1,::1"
+    # Strict-Transport-Security on every answer: set when TLS ends in front of Harbour and
+    # the proxy does not say so with X-Forwarded-Proto (a request that arrives as https,
+    # directly or by a trusted proxy's word, gets it anyway).
+    behind_tls: bool = False
+    # /docs, /redoc and /openapi.json; production may turn them off (`harbour openapi
+    # SERVICE` still prints the document, built in-process).
+    api_docs: bool = True
 
     def public_key_path(self) -> Path:
         return self.jwt_public_key_file or self.data_dir / "keys" / "jwt-public.pem"

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.auth import AuthError, Principal, TokenVerifier
+from services.common.auth import AuthError, MfaRequired, Principal, TokenVerifier
 from services.common.errors import (
     Busy,
     Conflict,
@@ -22,6 +22,7 @@ from services.common.errors import (
     NotFound,
     UseCaseError,
 )
+from services.common.rate_limits import limit_writes_of, user_key
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the school's identity provider")
 
@@ -37,21 +38,30 @@ def make_principal_dependency(
     verifier: TokenVerifier,
 ) -> Callable[..., Awaitable[Principal]]:
     async def current_principal(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise _unauthorized("missing bearer token")
         try:
-            return verifier.verify(credentials.credentials)
+            principal = verifier.verify(credentials.credentials)
+        except MfaRequired as exc:
+            # RFC 9470 (step-up authentication): the client may sign the user in again.
+            challenge = 'Bearer error="insufficient_user_authentication"'
+            raise _unauthorized(str(exc), challenge) from None
         except AuthError as exc:
             raise _unauthorized(f"invalid token: {exc}") from None
+        limit_writes_of(
+            request, user_key(principal.trust_id, principal.school_id, principal.user_id)
+        )
+        return principal
 
     return current_principal
 
 
-def _unauthorized(detail: str) -> HTTPException:
+def _unauthorized(detail: str, challenge: str = "Bearer") -> HTTPException:
     return HTTPException(
-        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": challenge}
     )
 
 
@@ -141,7 +151,7 @@ class BodySizeLimit:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([], message), send)
+                await self.app(scope, replayed_receive([], receive, first=message), send)
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
@@ -151,23 +161,28 @@ class BodySizeLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        await self.app(scope, _replay(chunks, None), send)
+        await self.app(scope, replayed_receive(chunks, receive), send)
 
 
-def _replay(chunks: list[bytes], final: Message | None) -> Receive:
-    body = b"".join(chunks)
-    sent = False
+def replayed_receive(
+    chunks: list[bytes], receive: Receive, *, first: Message | None = None
+) -> Receive:
+    """The body read here, once (or the message that interrupted it), then the client's own
+    messages: a response that streams (a file) waits on them for a real disconnect."""
+    pending: Message | None = first or {
+        "type": "http.request",
+        "body": b"".join(chunks),
+        "more_body": False,
+    }
 
-    async def receive() -> Message:
-        nonlocal sent
-        if final is not None:
-            return final
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+    async def replayed() -> Message:
+        nonlocal pending
+        if pending is not None:
+            message, pending = pending, None
+            return message
+        return await receive()
 
-    return receive
+    return replayed
 
 
 async def _too_large(send: Send, limit: int) -> None:

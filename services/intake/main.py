@@ -32,9 +32,9 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     runtime = ServiceRuntime("intake", settings)
     store = IntakeStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
-    runtime.relay.watch(store.schools, store.pupils, store.notices)
+    runtime.relay.watch(store.schools, store.pupils, store.notices, store.senders)
     # A concern is written once, with its event; only the relay touches it afterwards.
-    runtime.relay.watch(store.concerns, write_once=True)
+    runtime.relay.watch(store.concerns, store.admin_actions, write_once=True)
     ports = IntakePorts(
         store,
         DocumentWriter(runtime.locks, runtime.relay),

@@ -9,6 +9,7 @@ import time
 from fastapi import HTTPException, Request, status
 
 from services.common.ids import ID_RE
+from services.common.rate_limits import limit_writes_of
 from services.common.store import Document
 from services.intake.domain.signatures import (
     SIGNATURE_HEADER,
@@ -36,7 +37,9 @@ def _unauthorized(reason: str) -> HTTPException:
 async def authenticate_sender(
     store: IntakeStore, secret_box: SecretBox, request: Request, body: bytes
 ) -> Document:
-    """Return the sender whose secret signs this request, or answer 401."""
+    """Return the sender whose secret signs this request, or answer 401; 429 once the
+    sender has spent its writes (counted only for requests it really signed, so nobody
+    can spend a police force's budget by naming it)."""
     sender_id = request.headers.get(SENDER_HEADER, "").strip()
     sender = None
     if ID_RE.fullmatch(sender_id):
@@ -66,4 +69,5 @@ async def authenticate_sender(
         raise _unauthorized(exc.reason) from None
     if sender is None:  # unreachable unless someone guessed a 256-bit key
         raise _unauthorized("signature does not match the request")
+    limit_writes_of(request, f"sender:{sender['_id']}")
     return sender

@@ -41,10 +41,20 @@ class IntakeStore(NoticeQueries, DirectoryQueries):
         self.senders: AsyncCollection[Document] = db["encompass_senders"]
         # One document per child per incident (`_id` = notification_id), with its outbox.
         self.notices: AsyncCollection[Document] = db["encompass_notifications"]
+        # Administrative actions with no single document to carry their audit event (a
+        # roll upload): written once, with the event (services.common.admin_audit).
+        self.admin_actions: AsyncCollection[Document] = db["admin_actions"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.schools, self.pupils, self.concerns, self.notices)
+        return (
+            self.schools,
+            self.pupils,
+            self.concerns,
+            self.notices,
+            self.senders,
+            self.admin_actions,
+        )
 
     async def ensure_indexes(self) -> None:
         for collection in self.with_outbox:
@@ -157,21 +167,28 @@ class IntakeStore(NoticeQueries, DirectoryQueries):
 
     async def sender(self, sender_id: str) -> Document | None:
         """With its sealed secret: for verifying its requests."""
-        return await self.senders.find_one({"_id": sender_id})
+        return await self.senders.find_one({"_id": sender_id}, projection={"outbox": 0})
 
     async def sender_profile(self, sender_id: str) -> Document | None:
-        return await self.senders.find_one({"_id": sender_id}, projection={"secret_sealed": 0})
+        return await self.senders.find_one(
+            {"_id": sender_id}, projection={"secret_sealed": 0, "outbox": 0}
+        )
 
-    async def save_sender(self, sender_id: str, state: Mapping[str, Any], *, new: bool) -> None:
-        """The caller holds the sender's lock."""
+    async def save_sender(
+        self, sender_id: str, state: Mapping[str, Any], events: Sequence[Event], *, new: bool
+    ) -> None:
+        """The sender's new state and its audit events in one write (the caller holds the
+        sender's lock, and hands it to the relay afterwards)."""
         if new:
-            await self.senders.insert_one({"_id": sender_id, **state, "version": 1})
+            document = {"_id": sender_id, **state, "version": 1}
+            await self.senders.insert_one(with_outbox(document, events))
             return
-        await self.senders.update_one(
-            {"_id": sender_id},
+        update = merge_updates(
             # `$unset`: a secret stored before secrets were sealed goes for good.
             {"$set": dict(state), "$unset": {"secret": ""}, "$inc": {"version": 1}},
+            push_events(events),
         )
+        await self.senders.update_one({"_id": sender_id}, update)
 
     async def insert_new_notices(self, notices: Sequence[WithEvents]) -> set[int]:
         """Bulk path of the unit of work: each notice is one write with its events."""

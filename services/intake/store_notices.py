@@ -81,11 +81,13 @@ class NoticeQueries:
         )
         return [doc async for doc in cursor]
 
-    async def incident_notices(self, incident_id: str, scope: NoticeScope) -> list[Document]:
+    async def incident_notices(
+        self, incident_id: str, scope: NoticeScope, limit: int
+    ) -> list[Document]:
         cursor = self.notices.find(
             {"incident_id": incident_id, **_scope_filter(scope)}, projection=NOTICE_PROJECTION
         ).sort("_id", 1)
-        return [doc async for doc in cursor]
+        return [doc async for doc in cursor.limit(limit)]
 
     async def candidate(self, school_id: str, pupil_id: str) -> Candidate | None:
         """A pupil a DSL names when matching by hand, as the matcher sees pupils."""

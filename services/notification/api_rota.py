@@ -2,10 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from services.common.auth import Principal
-from services.common.ids import IdPath, UserIdPath
+from services.common.ids import USER_ID_PATTERN, IdPath, UserIdPath
 from services.common.store import Document
 from services.notification.domain.staff import StaffMember
 from services.notification.ports import NotificationPorts
@@ -25,9 +25,19 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
         return await set_staff(ports, principal, school_id, user_id, member)
 
     @api.get("/{school_id}/staff")
-    async def get_staff(school_id: IdPath, principal: CurrentUser) -> dict[str, Any]:
-        staff = await list_staff(ports, principal, school_id)
-        return {"staff": [staff_view(s) for s in staff]}
+    async def get_staff(
+        school_id: IdPath,
+        principal: CurrentUser,
+        after: Annotated[str | None, Query(pattern=USER_ID_PATTERN)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    ) -> dict[str, Any]:
+        """A page of the staff, by user id; `next` is the `after` of the next page."""
+        staff = await list_staff(ports, principal, school_id, after=after, limit=limit)
+        more = len(staff) == limit
+        return {
+            "staff": [staff_view(s) for s in staff],
+            "next": staff[-1]["user_id"] if more else None,
+        }
 
     @api.delete("/{school_id}/staff/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
     async def delete_staff(

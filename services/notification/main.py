@@ -44,6 +44,7 @@ def build_app(settings: NotificationSettings) -> FastAPI:
     )
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
+    runtime.relay.watch(store.admin_actions, write_once=True)
     escalation = EscalationLoop(ports, settings.escalation_poll_seconds)
     deliveries = DeliveryLoop(
         ports,

@@ -5,7 +5,10 @@
 - escalation_triggers: one per event that climbed the ladder, with the tiers it chose
 - deliveries: one per step, member and channel, with state, attempts and retry timer
 - alert_timers, delivery_timers: what the loops poll (see services/common/timers.py)
-- rotas: one per school; staff: the users known at each school; schools: names
+- rotas: one per school; staff: the users known at each school; schools: names (rotas and
+  staff carry an outbox: their admin audit events)
+- admin_actions: administrative actions with no document of their own left to carry their
+  audit event (removing a member of staff), written once with it
 
 Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
@@ -40,13 +43,16 @@ class NotificationStore:
         self.deliveries: AsyncCollection[Document] = db["deliveries"]
         self.alert_timers = Timers(db["alert_timers"])
         self.delivery_timers = Timers(db["delivery_timers"])
+        self.admin_actions: AsyncCollection[Document] = db["admin_actions"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.alerts,)
+        """Documents changed under their lock, whose events the relay publishes."""
+        return (self.alerts, self.rotas, self.staff)
 
     async def ensure_indexes(self) -> None:
-        await ensure_outbox_index(self.alerts)
+        for collection in (*self.with_outbox, self.admin_actions):
+            await ensure_outbox_index(collection)
         await self.alerts.create_index(
             [("school_id", ASCENDING), ("created_at", DESCENDING)], name="school_created"
         )
@@ -184,18 +190,24 @@ class NotificationStore:
             "member_ids": [m.user_id for tier in rota.tiers for m in tier.members],
         }
 
-    async def save_staff(
-        self, record: Mapping[str, Any], updated_at: datetime, updated_by: str
-    ) -> None:
-        await self.staff.update_one(
-            {"_id": _staff_id(record["school_id"], record["user_id"])},
-            {"$set": {**record, "updated_at": updated_at, "updated_by": updated_by}},
-            upsert=True,
+    @staticmethod
+    def staff_key(school_id: str, user_id: str) -> str:
+        return _staff_id(school_id, user_id)
+
+    async def staff_member(self, school_id: str, user_id: str) -> Document | None:
+        return await self.staff.find_one(
+            {"_id": _staff_id(school_id, user_id)}, projection=WITHOUT_OUTBOX
         )
 
-    async def staff_of(self, school_id: str) -> list[Document]:
-        cursor = self.staff.find({"school_id": school_id}).sort("user_id", 1)
-        return [member async for member in cursor]
+    async def staff_of(
+        self, school_id: str, *, after: str | None = None, limit: int = 1000
+    ) -> list[Document]:
+        """A page of the school's staff in user id order, from the first after `after`."""
+        query: dict[str, Any] = {"school_id": school_id}
+        if after is not None:
+            query["user_id"] = {"$gt": after}
+        cursor = self.staff.find(query, projection=WITHOUT_OUTBOX).sort("user_id", 1)
+        return [member async for member in cursor.limit(limit)]
 
     async def staff_ids(self, school_id: str) -> set[str]:
         cursor = self.staff.find({"school_id": school_id}, projection={"user_id": 1})

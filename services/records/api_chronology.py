@@ -15,7 +15,7 @@ from services.records.domain.chronology import occurred_at_of
 from services.records.domain.corrections import CorrectionRequest
 from services.records.ports import RecordsPorts
 from services.records.usecases.correct_entry import correct_entry
-from services.records.usecases.read_chronology import read_chronology
+from services.records.usecases.read_chronology import MAX_PAGE, read_chronology
 from services.records.usecases.verify_file import verify_child_file
 
 SchoolQuery = Annotated[str | None, Query(max_length=64)]
@@ -29,16 +29,25 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
 
     @api.get("/children/{pupil_id}/chronology")
     async def chronology(
-        pupil_id: IdPath, principal: CurrentUser, school_id: SchoolQuery = None
+        pupil_id: IdPath,
+        principal: CurrentUser,
+        school_id: SchoolQuery = None,
+        before: Annotated[str | None, Query(max_length=80)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> Response:
-        """The child's chronology in the order things happened."""
-        found = await read_chronology(ports, principal, pupil_id, school_id)
+        """The child's newest `limit` entries in the order things happened; `earlier`, if
+        not null, is the `before` of the page of older ones."""
+        found = await read_chronology(
+            ports, principal, pupil_id, school_id, before=before, limit=limit
+        )
         view = {
             "pupil_id": found.pupil_id,
             "school_id": found.school_id,
             "child": child_view(found.child),
             "head": found.head,
             "entries": [entry_view(item) for item in found.entries],
+            "entry_count": found.entry_count,
+            "earlier": found.earlier,
         }
         # Entries hold JSON values only (times as text): json.dumps is enough, and a third
         # of the time FastAPI's encoder took for 200 entries (measured 17-25 ms).

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from contracts import case_v1, intake_v1
+from contracts import case_v1, intake_v1, notification_v1
 from services.common.runtime import ServiceRuntime
 from services.records.domain.chronology import CASE_STEPS
 from services.records.ports import RecordsPorts
 from services.records.usecases.add_to_chronology import add_to_chronology
+from services.records.usecases.admin_audit import record_admin_action
 from services.records.usecases.audit_deadline_met import audit_deadline_met
 from services.records.usecases.record_pupil import record_pupil
 from services.records.usecases.record_school import record_school
@@ -37,3 +38,14 @@ def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
         "records.transfers", {intake_v1.PUPIL_LEFT: partial(transfer_for_leaver, ports)}
     )
     runtime.consume("records.audit", {case_v1.DEADLINE_MET: partial(audit_deadline_met, ports)})
+    runtime.consume(
+        "records.admin_audit",
+        {
+            event_type: partial(record_admin_action, ports)
+            for event_type in (
+                intake_v1.ADMIN_ACTION_RECORDED,
+                case_v1.ADMIN_ACTION_RECORDED,
+                notification_v1.ADMIN_ACTION_RECORDED,
+            )
+        },
+    )

@@ -13,6 +13,7 @@ from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
 from services.records import (
     api_access,
+    api_admin_audit,
     api_chronology,
     api_retention,
     api_transfer_links,
@@ -54,6 +55,7 @@ def build_app(settings: RecordsSettings) -> FastAPI:
         api_transfers.router(ports, principal),
         api_retention.router(ports, principal),
         api_transfer_links.router(ports),
+        api_admin_audit.router(ports, principal),
     ]
     return service_app("Harbour records", runtime, routers)
 

@@ -9,6 +9,8 @@
 - audit: which statutory deadlines were met
 - migrations: one document per one-off step done (`_id` = its name)
 - closed_files: school id → the pupils whose file closed when they left (retention review)
+- admin_audit, admin_log, admin_log_heads: administrative actions the other services
+  reported, and each trust's and school's list of them (store_admin_log.py)
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.store import Document, insert_if_absent, upsert_if_newer
+from services.records.store_admin_log import AdminLogQueries
 from services.records.store_chains import ChainStore
 from services.records.store_transfers import TransferStore
 
 
-class RecordsStore(TransferStore):
+class RecordsStore(TransferStore, AdminLogQueries):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         super().__init__(db)
         self.files = ChainStore(db, "file")
@@ -38,6 +41,9 @@ class RecordsStore(TransferStore):
         self.audit: AsyncCollection[Document] = db["audit"]
         self.migrations: AsyncCollection[Document] = db["migrations"]
         self.closed_files: AsyncCollection[Document] = db["closed_files"]
+        self.admin_audit: AsyncCollection[Document] = db["admin_audit"]
+        self.admin_log: AsyncCollection[Document] = db["admin_log"]
+        self.admin_log_heads: AsyncCollection[Document] = db["admin_log_heads"]
 
     async def ensure_indexes(self) -> None:
         await self.ensure_transfer_indexes()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from services.common.app import mfa_policy
 from services.common.auth import principal_from_claims
 from services.common.dev_keys import PRIVATE_NAME, mint_token
 from services.web.settings import WebSettings
@@ -21,6 +22,7 @@ class DevLogin:
         self._audience = settings.jwt_audience
         self._issuer = settings.jwt_issuer
         self._ttl = settings.dev_token_ttl_seconds
+        self._mfa = mfa_policy(settings)
 
     @classmethod
     def from_settings(cls, settings: WebSettings) -> DevLogin:
@@ -40,17 +42,27 @@ class DevLogin:
         return cls(Path(path).read_bytes(), settings)
 
     def sign_in(
-        self, *, user: str, roles: list[str], school_id: str | None, trust_id: str | None
+        self,
+        *,
+        user: str,
+        roles: list[str],
+        school_id: str | None,
+        trust_id: str | None,
+        mfa: bool = False,
     ) -> tuple[str, float]:
-        """The token and when it expires; raises AuthError for claims the services refuse."""
+        """The token and when it expires; raises AuthError for claims the services refuse
+        (MfaRequired for a safeguarding role signed in without MFA where it is required)."""
         now = time.time()
+        amr = ["pwd", "mfa"] if mfa else ["pwd"]
         claims: dict[str, object] = {
             "sub": user,
             "roles": roles,
             "school_id": school_id,
             "trust_id": trust_id,
+            "amr": amr,
         }
-        principal_from_claims(claims)  # the same checks as the services and dev-token
+        principal = principal_from_claims(claims)  # the same checks as the services
+        self._mfa.check(claims, principal.roles)
         token = mint_token(
             self._key,
             user=user,
@@ -61,5 +73,6 @@ class DevLogin:
             issuer=self._issuer,
             ttl_seconds=self._ttl,
             now=now,
+            amr=amr,
         )
         return token, int(now) + self._ttl

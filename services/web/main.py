@@ -14,12 +14,15 @@ from fastapi.staticfiles import StaticFiles
 
 from services.common.app import serve
 from services.common.logs import configure_logging
+from services.common.rate_limits import AddressRateLimit, WriteLimits
+from services.common.web import BodySizeLimit
 from services.web import pages
-from services.web.clients.base import SignedOut, Unavailable
+from services.web.clients.base import BrowserAddress, SignedOut, TooManyRequests, Unavailable
 from services.web.clients.services import Services
 from services.web.dev_login import DevLogin
 from services.web.identity import NotAllowed, SignInRequired
 from services.web.oidc import OidcClient
+from services.web.pages.school_settings import MAX_ROSTER_BYTES
 from services.web.security import SecurityHeaders
 from services.web.session import SessionMiddleware, session_of
 from services.web.settings import HERE, WebSettings
@@ -106,18 +109,47 @@ def build_app(settings: WebSettings) -> FastAPI:
         # A malformed id in a path: the same page as for something that does not exist.
         return templates.render(request, "not_found.html", status_code=404)
 
+    def too_many(request: Request, retry_after: str | None) -> Response:
+        page = templates.render(
+            request, "too_many_requests.html", status_code=429, retry_after=retry_after
+        )
+        page.headers["Retry-After"] = retry_after or "60"
+        return page
+
+    @app.exception_handler(TooManyRequests)
+    async def service_throttled(request: Request, exc: TooManyRequests) -> Response:
+        return too_many(request, exc.retry_after)
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 429:
+            return too_many(request, (exc.headers or {}).get("Retry-After"))
         if exc.status_code == 403:
             return templates.render(request, "forbidden.html", status_code=403)
         if exc.status_code == 404:
             return templates.render(request, "not_found.html", status_code=404)
         return templates.render(request, "problem.html", status_code=exc.status_code)
 
-    # Outermost first: headers on every answer, then the session.
+    # Innermost first. Outermost: headers on every answer; the browser's address for the
+    # backend calls; the session; the address's write budget (a page, so inside the
+    # session); the body's size (a roll upload may be larger than a form).
+    limits = WriteLimits.from_settings(settings)
+    app.state.write_limits = limits
+    app.state.trusted_proxies = settings.trusted_proxies
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.web_max_body_bytes,
+        limits={"/settings/roster": MAX_ROSTER_BYTES + 64 * 1024},
+    )
+    app.add_middleware(
+        AddressRateLimit,
+        limits=limits,
+        refusal=lambda scope, wait: too_many(Request(scope), wait),
+    )
     keys = settings.session_keys()
     app.add_middleware(SessionMiddleware, keys=keys, idle_seconds=settings.session_idle_seconds)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BrowserAddress)
+    app.add_middleware(SecurityHeaders, behind_tls=settings.behind_tls)
     return app
 
 

@@ -3,8 +3,13 @@
 Authlib builds the PKCE challenge and the random values; joserfc (Authlib's JOSE library)
 checks the ID token's signature against the provider's JWKS and its iss, aud, exp and
 nonce. The token the services are given (the access token, or the ID token) is then
-checked as the services check it, so a user whose token lacks roles or a school or trust
-is told at sign-in, not on every page.
+checked as the services check it, MFA included, so a user whose token lacks roles or a
+school or trust, or a DSL who signed in without a second factor, is told at sign-in, not
+on every page.
+
+MFA travels as the provider says it: the `amr` (or `acr`) claim of the token the services
+are given, which they check on every call. Where HARBOUR_MFA_ACR is set, the sign-in asks
+the provider for that level (`acr_values`), so a provider that can step up does so.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from services.common.auth import AuthError, Principal, TokenVerifier
+from services.common.app import mfa_policy
+from services.common.auth import AuthError, MfaPolicy, Principal, TokenVerifier
 from services.web.settings import WebSettings
 
 DISCOVERY_TTL_SECONDS = 3600
@@ -52,6 +58,7 @@ class OidcClient:
         self._audience = settings.jwt_audience
         self._jwt_issuer = settings.jwt_issuer
         self._jwks_url = settings.jwt_jwks_url
+        self._mfa: MfaPolicy = mfa_policy(settings)
         self._http = http
         self._metadata: dict[str, Any] | None = None
         self._metadata_at = 0.0
@@ -80,6 +87,8 @@ class OidcClient:
             "code_challenge": create_s256_code_challenge(verifier),
             "code_challenge_method": "S256",
         }
+        if self._mfa.required and self._mfa.acr:
+            query["acr_values"] = self._mfa.acr
         url = f"{metadata['authorization_endpoint']}?{urlencode(query)}"
         return url, {"state": state, "nonce": nonce, "code_verifier": verifier}
 
@@ -147,6 +156,7 @@ class OidcClient:
                 audience=self._audience,
                 issuer=self._jwt_issuer,
                 jwks_url=self._jwks_url or metadata["jwks_uri"],
+                mfa=self._mfa,
             )
         return self._verifier
 

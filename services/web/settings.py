@@ -42,6 +42,12 @@ class WebSettings(CommonSettings):
         default=30 * 60, ge=60, le=12 * 3600, validation_alias="HARBOUR_WEB_SESSION_IDLE_SECONDS"
     )
 
+    # Form posts: the concern form is the largest (three 10,000-character answers, which
+    # URL-encoding can make 9 times longer); a roll upload has its own, larger bound.
+    web_max_body_bytes: int = Field(
+        default=1024 * 1024, ge=64 * 1024, validation_alias="HARBOUR_WEB_MAX_BODY_BYTES"
+    )
+
     # Local development only: sign in as anyone with a token signed by the dev key pair.
     dev_login: bool = Field(default=False, validation_alias="HARBOUR_DEV_LOGIN")
     dev_token_ttl_seconds: int = Field(default=8 * 3600, validation_alias="HARBOUR_DEV_TOKEN_TTL")

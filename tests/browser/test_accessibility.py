@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import AXE, new_context, sign_in
+from tests.browser.conftest import AXE, fill_sign_in, new_context, sign_in
 from tests.browser.test_file_transfer import link_token
 from tests.browser.world import World, send_unmatched_notification, until
 from tests.support.api import bearer, concern_body, token, unique
@@ -87,6 +87,9 @@ def test_no_serious_or_critical_violation_on_any_page(
     found: list[str] = []
 
     found += _check(page, f"{web_url}/dev/sign-in", "Sign in (development)")
+    fill_sign_in(page, world.dsl, "dsl", school=world.school_id, trust="", mfa=False)
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"sign-in asking for MFA: {v}" for v in violations(page)]
     sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
     found += _check(page, f"{web_url}/concerns/new", "Record a concern")
     page.get_by_role("button", name="Submit concern").click()
@@ -152,10 +155,15 @@ def test_no_serious_or_critical_violation_on_any_page(
 
     sign_in(page, web_url, "admin-1", "admin", school=world.school_id, trust=world.trust_id)
     found += _check(page, f"{web_url}/settings", "School settings")
+    found += _check(page, f"{web_url}/admin-audit", "Audit log")
     page.goto(f"{web_url}/sign-out")
 
     sign_in(page, web_url, "lead-1", "trust_safeguarding_lead", trust=world.trust_id)
     found += _check(page, f"{web_url}/trust", "Trust overview")
+    page.goto(f"{web_url}/sign-out")
+
+    sign_in(page, web_url, "admin-t", "admin", trust=world.trust_id)
+    found += _check(page, f"{web_url}/admin-audit", "Audit log")
     found += _check(page, f"{web_url}/sign-out", "You have signed out")
 
     context.close()

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from contracts.vocabulary import Role
+from services.common.auth import MFA_ROLES
 from services.common.dev_keys import ensure_key_pair, mint_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,18 +28,26 @@ def token(
     trust: str | None = None,
     ttl: int = 3600,
     now: float | None = None,
+    mfa: bool | None = None,
 ) -> str:
+    """A token as the identity provider would sign it. The test stack requires MFA for
+    safeguarding roles, as production does: their tokens say the user signed in with MFA
+    unless `mfa=False`."""
+    roles = [role] if isinstance(role, str) else role
+    if mfa is None:
+        mfa = any(Role(r) in MFA_ROLES for r in roles if r in set(Role))
     private, _ = ensure_key_pair(ROOT / ".data" / "keys")
     return mint_token(
         private.read_bytes(),
         user=user,
-        roles=[role] if isinstance(role, str) else role,
+        roles=roles,
         school_id=school,
         trust_id=trust,
         audience="harbour",
         issuer="harbour-dev",
         ttl_seconds=ttl,
         now=now,
+        amr=["pwd", "mfa"] if mfa else ["pwd"],
     )
 
 

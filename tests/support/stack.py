@@ -137,6 +137,15 @@ class TestStack:
                 "HARBOUR_HANDLER_RETRY_SECONDS": "3",
                 "HARBOUR_SCHEDULER_INTERVAL_SECONDS": "0.3",
                 "HARBOUR_LOG_LEVEL": "INFO",
+                # As in production: tests mint tokens with `amr: ["mfa"]` for safeguarding
+                # roles (tests.support.api.token) and prove the refusal without it.
+                "HARBOUR_REQUIRE_MFA": "true",
+                # Tests and `make bench` (300 concerns/s from a few users) must not be
+                # throttled; tests/integration/test_rate_limits.py runs its own low limits.
+                "HARBOUR_RATE_LIMIT_USER_PER_MINUTE": "10000000",
+                "HARBOUR_RATE_LIMIT_USER_BURST": "1000000",
+                "HARBOUR_RATE_LIMIT_ADDRESS_PER_MINUTE": "10000000",
+                "HARBOUR_RATE_LIMIT_ADDRESS_BURST": "1000000",
             }
         )
         env.update(self.settings)

@@ -14,7 +14,13 @@ from services.web.main import build_app
 from services.web.settings import WebSettings
 from tests.unit.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeProvider
 
-LEAD = {"sub": "lead-7", "roles": ["dsl"], "school_id": "oak", "trust_id": "oak-trust"}
+LEAD = {
+    "sub": "lead-7",
+    "roles": ["dsl"],
+    "school_id": "oak",
+    "trust_id": "oak-trust",
+    "amr": ["pwd", "mfa"],
+}
 
 
 @pytest.fixture
@@ -99,3 +105,29 @@ async def test_an_account_without_a_harbour_role_cannot_sign_in(provider):
         refused = await _sign_in(web, provider)
     assert refused.status_code == 403
     assert "cannot use Harbour" in refused.text
+
+
+async def test_a_dsl_who_signed_in_without_a_second_factor_is_told_mfa_is_required(provider):
+    provider.claims = {**LEAD, "amr": ["pwd"]}
+    async with web_client() as web:
+        refused = await _sign_in(web, provider)
+    assert refused.status_code == 403
+    assert "MFA is required" in refused.text
+
+
+async def test_with_an_mfa_acr_configured_the_provider_is_asked_for_it_and_it_counts(
+    provider, monkeypatch
+):
+    monkeypatch.setenv(
+        "HARBOUR_MFA_ACR", "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+    )
+    provider.claims = {
+        **{k: v for k, v in LEAD.items() if k != "amr"},
+        "acr": "http://schemas.openid.net/pape/policies/2007/06/multi-factor",
+    }
+    async with web_client() as web:
+        signed_in = await _sign_in(web, provider)
+        page = await web.get("/concerns/mine")
+    assert signed_in.status_code == 303, signed_in.text
+    assert page.status_code == 200
+    assert provider.authorize_requests[-1]["acr_values"] == provider.claims["acr"]

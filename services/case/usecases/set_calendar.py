@@ -4,16 +4,20 @@ the school's open deadlines are placed on it again.
 The calendar is stored flagged `recompute_pending` in the same write, and the flag is
 cleared once every open deadline is recomputed: a crash in between is finished by the
 scheduler (finish_calendar_recomputes). The calendar's lock is held throughout, so two
-changes at once cannot leave deadlines placed on the one that lost."""
+changes at once cannot leave deadlines placed on the one that lost. The admin audit entry
+(case.admin.action_recorded.v1) is in the calendar's write too."""
 
 from __future__ import annotations
 
+from contracts.admin_actions import AdminAction
+from contracts.case_v1 import ADMIN_ACTION_RECORDED
 from contracts.vocabulary import Role
 from services.case.domain import deadline_phases
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.deadlines import rescheduled
 from services.case.ports import CasePorts
 from services.common.access import school_in_reach
+from services.common.admin_audit import admin_action_recorded
 from services.common.auth import Principal
 from services.common.errors import Busy
 from services.common.locks import LockBusy, lock_key
@@ -27,6 +31,17 @@ async def set_calendar(
     """Store the calendar; how many open deadlines it moved."""
     store = ports.store
     school = school_in_reach(principal, school_id, await store.school(school_id), CALENDAR_EDITORS)
+    now = ports.clock.now()
+    audited = admin_action_recorded(
+        ADMIN_ACTION_RECORDED,
+        principal,
+        AdminAction.CALENDAR_REPLACED,
+        object_id=school_id,
+        trust_id=school["trust_id"],
+        school_id=school_id,
+        at=now,
+        details={"terms": len(calendar.terms), "closures": len(calendar.closures)},
+    )
     try:
         async with ports.locks.hold(lock_key(store.calendars, school_id)):
             await store.save_calendar(
@@ -34,12 +49,14 @@ async def set_calendar(
                 school["trust_id"],
                 calendar,
                 updated_by=principal.user_id,
-                at=ports.clock.now(),
+                at=now,
+                events=[audited],
             )
             moved = await recompute_open_deadlines(ports, school_id, calendar)
             await store.calendar_recomputed(school_id)
     except LockBusy:
         raise Busy("the calendar is being changed by someone else; try again") from None
+    ports.writer.enqueue(store.calendars, [school_id])
     return moved
 
 

@@ -3,10 +3,13 @@ changed is published (intake.pupil.recorded.v1, and intake.pupil.left.v1 once pe
 departure). A pupil missing from a later import is left as it is.
 
 Each pupil document keeps its own outbox: the pupil's new state and the events it causes
-are one write. Cost: one query reads the school's stored pupils; new pupils go in with
-insert_many; changed pupils are re-read and rewritten under their document locks (the
-relay and the pupil API write the same documents) in small bulk writes. Unchanged pupils
-cost nothing more.
+are one write. The upload itself is audited (intake.admin.action_recorded.v1) before any
+pupil is written, in a document of its own (services.common.admin_audit says why).
+
+Cost: one query reads the school's stored pupils; new pupils go in with insert_many;
+changed pupils are re-read and rewritten under their document locks (the relay and the
+pupil API write the same documents) in small bulk writes. Unchanged pupils cost nothing
+more.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from contracts.admin_actions import AdminAction
 from contracts.envelope import Actor
+from contracts.intake_v1 import ADMIN_ACTION_RECORDED
 from contracts.vocabulary import Role
 from services.common.access import school_in_reach
+from services.common.admin_audit import action_document, admin_action_recorded
 from services.common.auth import Principal
 from services.common.errors import Invalid
 from services.common.store import Document
@@ -116,6 +122,17 @@ async def import_roster(
         ports.clock.today(),
         ports.clock.now(),
     )
+    audited = admin_action_recorded(
+        ADMIN_ACTION_RECORDED,
+        principal,
+        AdminAction.ROSTER_IMPORTED,
+        object_id=school_id,
+        trust_id=school["trust_id"],
+        school_id=school_id,
+        at=run.now,
+        details={"rows": len(parsed.pupils), "rejected": len(parsed.rejected)},
+    )
+    await ports.writer.insert(ports.store.admin_actions, action_document(audited), [audited])
     summary = RosterSummary(school_id=school_id, rejected=list(parsed.rejected))
     stored = await ports.store.roster_of(school_id)
     new = [pupil for pupil in parsed.pupils if pupil.pupil_id not in stored]

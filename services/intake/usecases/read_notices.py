@@ -23,6 +23,11 @@ async def notice_for(ports: IntakePorts, principal: Principal, notice_id: str) -
     return seen_by(principal, await ports.store.notice(notice_id))
 
 
+# A notification names at most 50 children; a batch file could repeat one police
+# reference on every row, so the read is bounded all the same.
+MAX_INCIDENT_CHILDREN = 1000
+
+
 async def incident_notices(
     ports: IntakePorts, principal: Principal, incident_id: str
 ) -> list[Document]:
@@ -30,7 +35,7 @@ async def incident_notices(
     scope = incident_scope(principal)
     if scope is None:
         raise NotFound("incident")
-    found = await ports.store.incident_notices(incident_id, scope)
+    found = await ports.store.incident_notices(incident_id, scope, MAX_INCIDENT_CHILDREN)
     if not found:
         raise NotFound("incident")
     return found

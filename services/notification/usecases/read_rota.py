@@ -21,8 +21,14 @@ async def read_rota(ports: NotificationPorts, principal: Principal, school_id: s
 
 
 async def list_staff(
-    ports: NotificationPorts, principal: Principal, school_id: str
+    ports: NotificationPorts,
+    principal: Principal,
+    school_id: str,
+    *,
+    after: str | None = None,
+    limit: int = 500,
 ) -> list[Document]:
+    """A page of the school's staff in user id order: those after `after`, at most `limit`."""
     store = ports.store
     school_in_reach(principal, school_id, await store.school(school_id), ROTA_READERS)
-    return await store.staff_of(school_id)
+    return await store.staff_of(school_id, after=after, limit=limit)

@@ -3,11 +3,15 @@ and how fast alerts climb.
 
 An invalid rota is refused whole, naming every problem, and the old one kept; so is a rota
 naming a user the school's staff list does not know, so that an alert can never go to a
-typo. Alerts that waited for a rota start climbing when it changes."""
+typo. Alerts that waited for a rota start climbing when it changes. A change is audited
+(notification.admin.action_recorded.v1) in the rota's own write."""
 
 from __future__ import annotations
 
+from contracts.admin_actions import AdminAction
+from contracts.notification_v1 import ADMIN_ACTION_RECORDED
 from services.common.access import school_in_reach
+from services.common.admin_audit import admin_action_recorded
 from services.common.auth import Principal
 from services.common.errors import InvalidFields
 from services.common.store import Document
@@ -29,12 +33,26 @@ async def set_rota(
         raise _refused(exc.errors) from None
     if unknown := validate_rota_members(rota, await store.staff_ids(school_id)):
         raise _refused(unknown)
+    now = ports.clock.now()
+    audited = admin_action_recorded(
+        ADMIN_ACTION_RECORDED,
+        principal,
+        AdminAction.ROTA_REPLACED,
+        object_id=school_id,
+        trust_id=school["trust_id"],
+        school_id=school_id,
+        at=now,
+        details={
+            "tiers": len(rota.tiers),
+            "members": sum(len(tier.members) for tier in rota.tiers),
+        },
+    )
     stored, changed = await ports.writer.put(
         store.rotas,
         school_id,
         store.rota_state(school["trust_id"], school_id, rota),
-        lambda _: [],
-        meta={"updated_at": ports.clock.now(), "updated_by": principal.user_id},
+        lambda _: [audited],
+        meta={"updated_at": now, "updated_by": principal.user_id},
     )
     if changed:
         await start_waiting_alerts(ports, school_id)

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+# The browser's address, passed on to the services (X-Forwarded-For) so that their
+# per-address write limits count each browser, not web itself. The services believe it
+# from web's address only (HARBOUR_TRUSTED_PROXIES).
+BROWSER_ADDRESS: ContextVar[str | None] = ContextVar("browser_address", default=None)
+
+
+class BrowserAddress:
+    """Remembers the browser's address for the backend calls made while answering it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client") if scope["type"] == "http" else None
+        token = BROWSER_ADDRESS.set(client[0] if client else None)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            BROWSER_ADDRESS.reset(token)
 
 
 class BackendError(Exception):
-    def __init__(self, status: int, detail: Any = None) -> None:
+    def __init__(self, status: int, detail: Any = None, retry_after: str | None = None) -> None:
         super().__init__(f"backend answered {status}")
         self.status = status
         self.detail = detail
+        self.retry_after = retry_after
 
 
 class NotFound(BackendError):
@@ -39,6 +62,10 @@ class Unprocessable(BackendError):
         return errors
 
 
+class TooManyRequests(BackendError):
+    """429: the user (or their address) has made too many changes for now."""
+
+
 class SignedOut(BackendError):
     """401: the token expired or was refused; the user signs in again."""
 
@@ -53,6 +80,7 @@ _BY_STATUS: dict[int, type[BackendError]] = {
     404: NotFound,
     409: Conflict,
     422: Unprocessable,
+    429: TooManyRequests,
 }
 
 
@@ -73,6 +101,9 @@ class ServiceClient:
         headers: dict[str, str] | None = None,
     ) -> Any:
         request_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+        browser = BROWSER_ADDRESS.get()
+        if browser is not None:
+            request_headers["X-Forwarded-For"] = browser
         query = {k: v for k, v in (params or {}).items() if v is not None}
         try:
             response = await self._http.request(
@@ -96,4 +127,5 @@ def error_for(response: httpx.Response) -> BackendError:
         detail = response.json()
     except ValueError:
         detail = None
-    return _BY_STATUS.get(response.status_code, Unavailable)(response.status_code, detail)
+    error = _BY_STATUS.get(response.status_code, Unavailable)
+    return error(response.status_code, detail, response.headers.get("Retry-After"))

@@ -1,5 +1,6 @@
 """records: a child's file (each read is in its access log), its PDF, its transfers and
-the files offered to a school; and the one-time link's public calls (no sign-in)."""
+the files offered to a school; the one-time link's public calls (no sign-in); and the
+admin audit log."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from services.web.clients.base import ServiceClient, Unavailable, error_for
 
 
 class RecordsClient(ServiceClient):
-    async def chronology(self, token: str, school_id: str, pupil_id: str) -> dict[str, Any]:
+    async def chronology(
+        self, token: str, school_id: str, pupil_id: str, before: str | None = None
+    ) -> dict[str, Any]:
+        """The newest page of the child's chronology (older than `before`, if given)."""
         path = f"/v1/children/{pupil_id}/chronology"
-        return dict(await self.call("GET", path, token, params={"school_id": school_id}))
+        params = {"school_id": school_id, "before": before}
+        return dict(await self.call("GET", path, token, params=params))
 
     async def access_log(self, token: str, school_id: str, pupil_id: str) -> dict[str, Any]:
         path = f"/v1/children/{pupil_id}/access-log"
@@ -95,6 +100,13 @@ class RecordsClient(ServiceClient):
 
     async def transfer_key(self) -> dict[str, Any]:
         return dict(await self._public("GET", "/.well-known/harbour-transfer-key"))
+
+    async def admin_audit(
+        self, token: str, *, school_id: str | None = None, before: str | None = None
+    ) -> dict[str, Any]:
+        """A page of the admin audit log, newest first, and `next` for the older page."""
+        params = {"school_id": school_id, "before": before, "limit": 50}
+        return dict(await self.call("GET", "/v1/admin-audit", token, params=params))
 
     async def _public(self, method: str, path: str, json: Any = None) -> Any:
         response = await self._request(method, path, json=json)

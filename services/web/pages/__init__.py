@@ -8,6 +8,7 @@ from services.web.clients.services import Services
 from services.web.dev_login import DevLogin
 from services.web.oidc import OidcClient
 from services.web.pages import (
+    admin_audit,
     alerts,
     case,
     case_steps,
@@ -47,4 +48,5 @@ def routers(
         encompass.router(pages, services),
         school_settings.router(pages, services),
         trust.router(pages, services),
+        admin_audit.router(pages, services),
     ]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from contracts.vocabulary import Role
-from services.common.auth import AuthError, principal_from_claims
+from services.common.auth import AuthError, MfaRequired, principal_from_claims
 from services.web.dev_login import DevLogin
 from services.web.identity import User, remember
 from services.web.oidc import OidcClient, SignInFailed
@@ -84,6 +84,7 @@ def router(
             roles=list(Role),
             errors={},
             values={},
+            mfa_required=settings.require_mfa,
         )
 
     @api.post("/dev/sign-in")
@@ -93,6 +94,7 @@ def router(
         form = await checked_form(request)
         values = {k: str(form.get(k) or "").strip() for k in ("user_id", "school_id", "trust_id")}
         role = str(form.get("role") or "")
+        mfa = form.get("mfa") == "yes"
         errors = _dev_errors(values, role)
         token = None
         if not errors:
@@ -102,7 +104,10 @@ def router(
                     roles=[role],
                     school_id=values["school_id"] or None,
                     trust_id=values["trust_id"] or None,
+                    mfa=mfa,
                 )
+            except MfaRequired:
+                errors["mfa"] = "This role needs multi-factor authentication: tick the box"
             except AuthError as exc:
                 errors["school_id"] = _claims_problem(str(exc))
         if token is None:
@@ -113,7 +118,8 @@ def router(
                 next=safe_next(str(form.get("next") or "")),
                 roles=list(Role),
                 errors=errors,
-                values={**values, "role": role},
+                values={**values, "role": role, "mfa": "yes" if mfa else ""},
+                mfa_required=settings.require_mfa,
             )
         session = session_of(request)
         principal = principal_from_claims(

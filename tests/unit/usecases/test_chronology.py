@@ -11,7 +11,7 @@ from contracts.envelope import Subject
 from contracts.intake_v1 import PUPIL_RECORDED, PupilRecorded
 from contracts.vocabulary import Role
 from services.common.auth import Principal
-from services.common.errors import NotFound
+from services.common.errors import Invalid, NotFound
 from services.common.events import SYSTEM, make_envelope
 from services.records.ports import RecordsPorts
 from services.records.usecases.add_to_chronology import add_to_chronology
@@ -160,3 +160,31 @@ async def test_a_deadline_met_is_audited_once(ports):
         "dsl-triage:e1",
         "dsl-1",
     )
+
+
+async def test_a_long_file_is_read_a_page_at_a_time_newest_page_first(ports):
+    moments = [datetime(2026, 3, 2, 9, tzinfo=UTC).replace(minute=m) for m in range(5)]
+    raised = [concern(received_at=moment) for moment in moments]
+    same_moment = concern(received_at=moments[-1])  # two entries at one millisecond
+    for event in [*raised, same_moment]:
+        await add_to_chronology(ports, event)
+
+    newest = await read_chronology(ports, DSL, "P1", limit=4)
+    older = await read_chronology(ports, DSL, "P1", limit=4, before=newest.earlier)
+    whole = await read_chronology(ports, DSL, "P1")
+
+    assert (len(newest.entries), newest.entry_count) == (4, 6)
+    assert newest.earlier is not None
+    assert len(older.entries) == 2 and older.earlier is None
+    seen = [e["record"]["event_id"] for e in older.entries + newest.entries]
+    assert seen == [e["record"]["event_id"] for e in whole.entries]  # in order, none twice
+    assert sorted(seen) == sorted(e.event_id for e in [*raised, same_moment])  # none lost
+
+
+async def test_a_cursor_this_service_never_gave_is_refused_naming_it(ports):
+    await add_to_chronology(ports, concern())
+
+    with pytest.raises(Invalid) as refused:
+        await read_chronology(ports, DSL, "P1", before="not-a-cursor")
+
+    assert refused.value.field == "before"

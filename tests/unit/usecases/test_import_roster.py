@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.intake_v1 import PUPIL_LEFT, PUPIL_RECORDED
+from contracts.intake_v1 import ADMIN_ACTION_RECORDED, PUPIL_LEFT, PUPIL_RECORDED
 from services.common.errors import Invalid, NotFound
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import PupilDetails
@@ -32,6 +32,10 @@ async def world():
     return ports, relay
 
 
+def pupils_published(relay) -> list[tuple[str, str]]:
+    return [(name, doc_id) for name, doc_id in relay.enqueued if name == "pupils"]
+
+
 async def test_an_import_creates_each_pupil_with_its_events(world):
     ports, relay = world
     summary = await import_roster(ports, ADMIN, "oak", OAKFIELD)
@@ -40,7 +44,7 @@ async def test_an_import_creates_each_pupil_with_its_events(world):
     assert summary.leavers_published == 1  # OAK-0007 left on 18 July 2025
     assert await outbox_of(ports.store.pupils, "oak/OAK-0007") == [PUPIL_RECORDED, PUPIL_LEFT]
     assert await outbox_of(ports.store.pupils, "oak/OAK-0001") == [PUPIL_RECORDED]
-    assert len(relay.enqueued) == 10
+    assert len(pupils_published(relay)) == 10
 
 
 async def test_the_same_file_again_changes_and_publishes_nothing(world):
@@ -49,7 +53,7 @@ async def test_the_same_file_again_changes_and_publishes_nothing(world):
     again = await import_roster(ports, ADMIN, "oak", OAKFIELD)
 
     assert (again.created, again.updated, again.unchanged, again.leavers_published) == (0, 0, 10, 0)
-    assert len(relay.enqueued) == 10
+    assert len(pupils_published(relay)) == 10
 
 
 async def test_a_changed_pupil_is_rewritten_and_published_under_its_lock(world):
@@ -61,7 +65,7 @@ async def test_a_changed_pupil_is_rewritten_and_published_under_its_lock(world):
     stored = await ports.store.pupils.find_one({"_id": "oak/OAK-0201"})
     assert (stored["surname_key"], stored["version"]) == ("mosshart", 2)
     assert await outbox_of(ports.store.pupils, "oak/OAK-0201") == [PUPIL_RECORDED] * 2
-    assert relay.enqueued == [("pupils", "oak/OAK-0201")] * 2
+    assert pupils_published(relay) == [("pupils", "oak/OAK-0201")] * 2
 
 
 async def test_a_pupil_recorded_by_put_is_completed_by_the_roster(world):
@@ -74,7 +78,26 @@ async def test_a_pupil_recorded_by_put_is_completed_by_the_roster(world):
     stored = await ports.store.pupils.find_one({"_id": "oak/OAK-0201"})
     assert stored["on_roll_from"] == "2021-09-01"
     # The details the other services hold did not change: nothing more is published.
-    assert await outbox_of(ports.store.pupils, "oak/OAK-0201") == [PUPIL_RECORDED]
+    assert await outbox_of(ports.store.pupils, "oak/OAK-0201") == [
+        PUPIL_RECORDED,  # by hand, with its audit entry
+        ADMIN_ACTION_RECORDED,
+    ]
+
+
+async def test_each_upload_is_audited_once_before_any_pupil_is_written(world):
+    ports, relay = world
+    await import_roster(ports, ADMIN, "oak", OAKFIELD)
+
+    assert relay.enqueued[0][0] == "admin_actions"
+    (action,) = [doc async for doc in ports.store.admin_actions.find()]
+    assert (action["action"], action["school_id"], action["object_id"]) == (
+        "roster.imported",
+        "oak",
+        "oak",
+    )
+    assert await outbox_of(ports.store.admin_actions, action["_id"]) == [ADMIN_ACTION_RECORDED]
+    (entry,) = action["outbox"]
+    assert '"rows":10' in entry["body"] and '"user_id":"admin-1"' in entry["body"]
 
 
 async def test_a_file_that_is_not_a_roster_is_refused_naming_the_file(world):

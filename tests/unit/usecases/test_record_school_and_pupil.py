@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from contracts.intake_v1 import PUPIL_RECORDED, SCHOOL_RECORDED
+from contracts.intake_v1 import ADMIN_ACTION_RECORDED, PUPIL_RECORDED, SCHOOL_RECORDED
 from services.common.errors import Conflict, Invalid, NotFound
 from services.intake.domain.schools import PupilDetails, SchoolDetails
 from services.intake.usecases.record_pupil import record_pupil
@@ -42,7 +42,11 @@ class TestRecordSchool:
             "trust_id": "severn",
             "urn": "116789",
         }
-        assert await outbox_of(ports.store.schools, "oak") == [SCHOOL_RECORDED]
+        # With its admin audit entry, in the same write.
+        assert await outbox_of(ports.store.schools, "oak") == [
+            SCHOOL_RECORDED,
+            ADMIN_ACTION_RECORDED,
+        ]
         assert relay.enqueued == [("schools", "oak")]
 
     async def test_the_same_details_again_change_and_publish_nothing(self, world):
@@ -52,7 +56,8 @@ class TestRecordSchool:
         renamed = await record_school(ports, OAK_ADMIN, "oak", oak(name="Oakfield"))
 
         assert not again.created and not renamed.created
-        assert await outbox_of(ports.store.schools, "oak") == [SCHOOL_RECORDED] * 2
+        twice = [SCHOOL_RECORDED, ADMIN_ACTION_RECORDED] * 2
+        assert await outbox_of(ports.store.schools, "oak") == twice
         assert len(relay.enqueued) == 2
 
     async def test_only_admins_record_schools(self, world):
@@ -105,7 +110,10 @@ class TestRecordPupil:
         assert stored["date_of_birth"] == "2018-05-02"
         assert [stored[k] for k in ("postcode", "on_roll_from", "on_roll_to")] == [None] * 3
         assert stored["left_notified"] is None
-        assert await outbox_of(ports.store.pupils, "oak/OAK-1") == [PUPIL_RECORDED]
+        assert await outbox_of(ports.store.pupils, "oak/OAK-1") == [
+            PUPIL_RECORDED,
+            ADMIN_ACTION_RECORDED,
+        ]
         assert relay.enqueued == [("pupils", "oak/OAK-1")]
 
     async def test_a_change_is_published_and_the_same_details_are_not(self, ports):
@@ -115,7 +123,8 @@ class TestRecordPupil:
         changed = await record_pupil(ports, OAK_ADMIN, "oak", "OAK-1", zoe(surname="Hughes"))
 
         assert not same.created and not changed.created
-        assert await outbox_of(ports.store.pupils, "oak/OAK-1") == [PUPIL_RECORDED] * 2
+        twice = [PUPIL_RECORDED, ADMIN_ACTION_RECORDED] * 2
+        assert await outbox_of(ports.store.pupils, "oak/OAK-1") == twice
         assert len(relay.enqueued) == 2
         stored = await ports.store.pupils.find_one({"_id": "oak/OAK-1"})
         assert (stored["surname"], stored["surname_key"], stored["version"]) == (
