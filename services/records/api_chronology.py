@@ -105,6 +105,7 @@ def entry_view(item: dict[str, Any]) -> dict[str, Any]:
         "school_id": record.get("school_id"),
         "source_id": record.get("source_id"),
         "event_type": record.get("event_type", ""),
+        "event_id": record.get("event_id"),  # the event it records, for tracing
         "occurred_at": occurred_at_of(record) or None,
         "recorded_at": record.get("recorded_at"),
         "recorded_by": record.get("actor"),

@@ -27,7 +27,7 @@ async def _case_steps(clients, school: School, pupil: str) -> Counter[str]:
     response = await clients.records.get(f"/v1/children/{pupil}/chronology", headers=school.dsl)
     assert response.status_code == 200, response.text
     return Counter(
-        e["entry_id"] for e in response.json()["entries"] if e["event_type"] in CASE_STEPS
+        e["event_id"] for e in response.json()["entries"] if e["event_type"] in CASE_STEPS
     )
 
 

@@ -1,7 +1,7 @@
 """A tiny OpenID Connect provider for tests: discovery, an authorize endpoint that signs
 the user straight in (redirecting back with a code), a token endpoint that checks the
 PKCE verifier, and a JWKS. It also answers GET /v1/my/concerns as intake would, recording
-the bearer token, so a test can see what web forwards."""
+the bearer token, so a test can see what web forwards, and case's FGM duties (none)."""
 
 from __future__ import annotations
 
@@ -96,6 +96,8 @@ class FakeProvider:
                 elif url.path == "/v1/my/concerns":
                     provider.bearer_tokens.append(self.headers.get("Authorization", ""))
                     self._json({"concerns": []})
+                elif url.path == "/v1/fgm-duties":
+                    self._json({"duties": []})
                 else:
                     self._json({"detail": "not found"}, 404)
 

@@ -34,6 +34,7 @@ def provider(monkeypatch) -> Iterator[FakeProvider]:
             "HARBOUR_JWT_ISSUER": fake.issuer,
             "HARBOUR_JWT_AUDIENCE": "harbour",
             "HARBOUR_INTAKE_URL": fake.issuer,
+            "HARBOUR_CASE_URL": fake.issuer,
             "HARBOUR_WEB_SESSION_KEY": Fernet.generate_key().decode(),
             "HARBOUR_WEB_PUBLIC_URL": "http://127.0.0.1",
         }.items():
