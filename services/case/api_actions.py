@@ -16,7 +16,7 @@ from services.case.usecases.make_referral import make_referral
 from services.case.usecases.referral_responses import record_escalation, record_feedback
 from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import CONFLICT, who_may
 
 
 def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
@@ -29,7 +29,9 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
     ) -> dict[str, Any]:
         return part(await add_action(ports, principal, pupil_id, request, key)) or {}
 
-    @api.post("/actions/{action_id}/complete", openapi_extra=who_may(*DSL_ROLES))
+    @api.post(
+        "/actions/{action_id}/complete", openapi_extra=who_may(*DSL_ROLES), responses=CONFLICT
+    )
     async def post_completion(
         action_id: StepId, request: ActionCompletion, principal: CurrentUser
     ) -> dict[str, Any]:

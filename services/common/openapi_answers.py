@@ -64,14 +64,39 @@ def _answer(description: str, schema: dict[str, Any], headers: dict[str, Any] | 
 
 AUTHENTICATED = {
     "401": _answer("no token, or not a usable one; MFA missing", _DETAIL, _CHALLENGE),
-    "403": _answer("the caller's role may not do this", _DETAIL),
     "404": _answer("no such thing, or not one the caller may know of", _DETAIL),
 }
+NAMES_SOMETHING = {
+    "404": _answer("no such thing, or not one the caller may know of", _DETAIL),
+}
+# Most refusals are 404 (another school's thing and no such thing look alike); the few
+# use cases that answer 403 (the caller may see it but not do this) declare it.
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: _answer("the caller may see this but not do it", _DETAIL),
+}
+_CONFLICT = _answer("not in a state that allows this; an Idempotency-Key reused", _DETAIL)
+# Writes whose use case can refuse for the state things are in, without an Idempotency-Key
+# (every write that takes one declares 409 for a key reused with another body).
+CONFLICT: dict[int | str, dict[str, Any]] = {409: _CONFLICT}
 WRITES = {
-    "409": _answer("not in a state that allows this; an Idempotency-Key reused", _DETAIL),
-    "413": _answer("the body is over its bound", _TOO_LARGE),
+    "413": _answer("the body is over its bound", {"anyOf": [_TOO_LARGE, _DETAIL]}),
     "429": _answer("this account or address has spent its writes", _DETAIL, _RETRY_AFTER),
     "503": _answer("the record is being changed by someone else: try again", _DETAIL, _RETRY_AFTER),
+}
+
+
+_INVALID = {"type": "object", "properties": {"detail": {"type": "array"}}, "required": ["detail"]}
+# A police sender's signed endpoints (services.intake.sender_auth): no bearer token.
+SIGNED_BY_SENDER: dict[int | str, dict[str, Any]] = {
+    401: _answer(
+        "no signature, a bad one, an unknown sender or a timestamp outside the window",
+        _DETAIL,
+        {"WWW-Authenticate": {"description": "Harbour-HMAC-SHA256", "schema": {"type": "string"}}},
+    ),
+    422: _answer("a field of the body is wrong (named)", _INVALID),
+}
+CSV_UPLOAD: dict[int | str, dict[str, Any]] = {
+    415: _answer("not sent as Content-Type: text/csv", _DETAIL),
 }
 
 
@@ -97,9 +122,13 @@ def _declare(method: str, operation: dict[str, Any]) -> None:
     answers = operation["responses"]
     authenticated = any("HTTPBearer" in scheme for scheme in operation.get("security", []))
     shared: dict[str, Any] = {}
+    if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        shared |= NAMES_SOMETHING
     if authenticated:
         shared |= AUTHENTICATED
     if method in WRITE_METHODS:
         shared |= WRITES
+    if any(p.get("name", "").lower() == "idempotency-key" for p in operation.get("parameters", [])):
+        shared["409"] = _CONFLICT
     for status, answer in shared.items():
         answers.setdefault(status, answer)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, TRUST_ROLES, Principal
 from services.common.ids import ID_PATTERN, MAX_ID_LENGTH
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import CONFLICT, CSV_UPLOAD, SIGNED_BY_SENDER, who_may
 from services.common.web import unprocessable
 from services.intake.api_roster import CSV_BODY, require_csv
 from services.intake.domain.encompass import EncompassNotice
@@ -91,7 +91,12 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/encompass", tags=["encompass"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/notifications", status_code=status.HTTP_202_ACCEPTED, openapi_extra=JSON_BODY)
+    @api.post(
+        "/notifications",
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=JSON_BODY,
+        responses=SIGNED_BY_SENDER,
+    )
     async def notify(request: Request) -> dict[str, Any]:
         """A police notification about one incident, signed with the sender's secret.
         Each child is matched to a pupil and sent to that school's Key Adults."""
@@ -101,7 +106,12 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         submissions = [Submission(notice, child) for child in notice.children]
         return webhook_receipt(await receive_notices(ports, sender, submissions))
 
-    @api.post("/batches", status_code=status.HTTP_202_ACCEPTED, openapi_extra=CSV_BODY)
+    @api.post(
+        "/batches",
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=CSV_BODY,
+        responses={**SIGNED_BY_SENDER, **CSV_UPLOAD},
+    )
     async def batch(request: Request) -> dict[str, Any]:
         """A CSV of notifications, one row per child, signed like the webhook. Every row
         gets an outcome; an invalid row never holds up the others."""
@@ -130,6 +140,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.post(
         "/unmatched/{notification_id}/match",
         openapi_extra=who_may(*DSL_ROLES, trust_wide=[*TRUST_ROLES]),
+        responses=CONFLICT,
     )
     async def match(
         notification_id: NoticeId, choice: ManualMatch, principal: CurrentUser
@@ -149,6 +160,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.post(
         "/unmatched/{notification_id}/dismiss",
         openapi_extra=who_may(*DSL_ROLES, trust_wide=[*TRUST_ROLES]),
+        responses=CONFLICT,
     )
     async def dismiss(
         notification_id: NoticeId, dismissal: Dismissal, principal: CurrentUser

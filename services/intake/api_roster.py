@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import CSV_UPLOAD, who_may
 from services.intake.ports import IntakePorts
 from services.intake.usecases.import_roster import RosterSummary, import_roster
 
@@ -42,6 +42,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.post(
         "/schools/{school_id}/roster",
         openapi_extra={**CSV_BODY, **who_may(Role.ADMIN, trust_wide=[Role.ADMIN])},
+        responses=CSV_UPLOAD,
     )
     async def post_roster(
         school_id: IdPath, request: Request, principal: CurrentUser

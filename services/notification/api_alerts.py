@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, Principal
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import FORBIDDEN, who_may
 from services.common.store import Document
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.acknowledge_alert import acknowledge_alert
@@ -49,6 +49,7 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
     @api.post(
         "/alerts/{alert_id}/ack",
         openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+        responses=FORBIDDEN,
     )
     async def acknowledge(alert_id: AlertId, principal: CurrentUser) -> dict[str, Any]:
         """A member of the school's rota has read it: stops escalation. Idempotent."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, TRUST_ROLES, Principal
 from services.common.ids import USER_ID_PATTERN, IdPath, UserIdPath
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import CONFLICT, who_may
 from services.common.store import Document
 from services.notification.domain.staff import StaffMember
 from services.notification.ports import NotificationPorts
@@ -51,6 +51,7 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
         "/{school_id}/staff/{user_id}",
         status_code=status.HTTP_204_NO_CONTENT,
         openapi_extra=who_may(Role.ADMIN, Role.HEADTEACHER, trust_wide=[Role.ADMIN]),
+        responses=CONFLICT,
     )
     async def delete_staff(
         school_id: IdPath, user_id: UserIdPath, principal: CurrentUser

@@ -54,6 +54,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     @api.get(
         "/children/{pupil_id}/file.pdf",
         response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}}},
         openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
     )
     async def file_pdf(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import CONFLICT, who_may
 from services.records.domain.retention import DisposalRequest
 from services.records.ports import RecordsPorts
 from services.records.usecases.retention import dispose_file, retention_review
@@ -36,7 +36,11 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             ],
         }
 
-    @api.post("/children/{pupil_id}/disposal", openapi_extra=who_may(Role.HEADTEACHER, *DSL_ROLES))
+    @api.post(
+        "/children/{pupil_id}/disposal",
+        openapi_extra=who_may(Role.HEADTEACHER, *DSL_ROLES),
+        responses=CONFLICT,
+    )
     async def disposal(
         pupil_id: IdPath, request: DisposalRequest, principal: CurrentUser
     ) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, status
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import who_may
+from services.common.openapi_answers import CONFLICT, who_may
 from services.records.domain.transfers import state_of
 from services.records.ports import RecordsPorts
 from services.records.usecases.accept_transfer import AcceptRequest, accept_transfer
@@ -79,7 +79,9 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             ]
         }
 
-    @api.post("/transfers/{transfer_id}/accept", openapi_extra=who_may(*DSL_ROLES))
+    @api.post(
+        "/transfers/{transfer_id}/accept", openapi_extra=who_may(*DSL_ROLES), responses=CONFLICT
+    )
     async def accept(
         transfer_id: IdPath, request: AcceptRequest, principal: CurrentUser
     ) -> dict[str, Any]:

@@ -60,6 +60,8 @@ class Write:
     path: str
     body: Any
     content_type: str = "application/json"
+    who: Who | None = None  # who made it (None: recorded, not made)
+    answer: httpx.Response | None = None  # what the service answered the world
 
 
 @dataclass
@@ -87,6 +89,8 @@ class World:
     people: list[Who]
     writes: dict[tuple[str, str, str], Write] = field(default_factory=dict)
     sender_secret: str = ""
+    sender_id: str = ""
+    service_by_url: dict[str, str] = field(default_factory=dict)
 
     @property
     def target(self) -> Site:
@@ -124,7 +128,7 @@ class World:
             answer = await self.http[service].request(method, path, json=body, headers=headers)
         assert answer.status_code < 300, f"{method} {path} as {who.label}: {answer.text}"
         self.writes[(service, method, template)] = Write(
-            service, method, template, path, body, content_type
+            service, method, template, path, body, content_type, who, answer
         )
         return answer
 
@@ -207,6 +211,19 @@ async def _rota(world: World, site: Site) -> None:
         {"name": "Dee Sell"},
         school_id=site.school_id,
         user_id=dsl.user_id,
+    )
+    # Someone added by mistake, and taken off again (not on the rota).
+    await world.write(
+        admin,
+        "notification",
+        "PUT",
+        template,
+        {"name": "Temp Orary"},
+        school_id=site.school_id,
+        user_id="temp-1",
+    )
+    await world.write(
+        admin, "notification", "DELETE", template, None, school_id=site.school_id, user_id="temp-1"
     )
     site.ids["user_id"] = dsl.user_id
     member = {
@@ -459,6 +476,15 @@ async def _police(world: World, site: Site) -> None:
         },
     )
     assert answer.status_code == 202, answer.text
+    world.sender_id = sender_id
+    world.writes[("intake", "POST", "/v1/encompass/notifications")] = Write(
+        "intake",
+        "POST",
+        "/v1/encompass/notifications",
+        "/v1/encompass/notifications",
+        notice,
+        answer=answer,
+    )
     site.ids["incident_id"] = answer.json()["incident_id"]
     site.ids["notification_id"] = answer.json()["children"][0]["notification_id"]
     site.markers.update({site.ids["incident_id"], site.ids["notification_id"]})
