@@ -160,6 +160,8 @@ def _sqlite_files(stack: TestStack) -> list[Path]:
     found = [
         path for service in SERVICES for path in data.glob(f"{stack.db_prefix}{service}.sqlite*")
     ]
+    assert found, f"FerretDB keeps its data in {data}, but not these databases"
+    return found
 
 
 def test_a_childs_words_are_unreadable_in_the_store_and_shown_to_the_dsl(
