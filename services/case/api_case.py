@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from contracts.vocabulary import Role
 from services.case.api_common import IdempotencyKey
 from services.case.case_views import case_view, part, summary_view
 from services.case.domain.cases import ClosureRequest, ReopenRequest, ReviewRequest
@@ -14,15 +15,21 @@ from services.case.ports import CasePorts
 from services.case.usecases.add_note import add_note
 from services.case.usecases.case_status import close_case, reopen_case, set_review
 from services.case.usecases.read_case import CaseQuery, list_cases, read_case
-from services.common.auth import Principal
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import who_may
 
 
 def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["case"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/children/{pupil_id}/case")
+    @api.get(
+        "/children/{pupil_id}/case",
+        openapi_extra=who_may(
+            Role.HEADTEACHER, *DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+    )
     async def get_case(
         pupil_id: IdPath,
         principal: CurrentUser,
@@ -31,7 +38,12 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         """The child's case whole; a trust-wide reader names the school."""
         return case_view(await read_case(ports, principal, pupil_id, school_id))
 
-    @api.get("/cases")
+    @api.get(
+        "/cases",
+        openapi_extra=who_may(
+            Role.HEADTEACHER, *DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+    )
     async def get_cases(
         principal: CurrentUser,
         school_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -44,19 +56,19 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         found = await list_cases(ports, principal, query)
         return {"cases": [summary_view(c.case, c.child) for c in found]}
 
-    @api.post("/children/{pupil_id}/notes", status_code=201)
+    @api.post("/children/{pupil_id}/notes", status_code=201, openapi_extra=who_may(*DSL_ROLES))
     async def post_note(
         pupil_id: IdPath, request: NoteRequest, principal: CurrentUser, key: IdempotencyKey = None
     ) -> dict[str, Any]:
         return part(await add_note(ports, principal, pupil_id, request, key)) or {}
 
-    @api.put("/children/{pupil_id}/case/review")
+    @api.put("/children/{pupil_id}/case/review", openapi_extra=who_may(*DSL_ROLES))
     async def put_review(
         pupil_id: IdPath, request: ReviewRequest, principal: CurrentUser, key: IdempotencyKey = None
     ) -> dict[str, Any]:
         return case_view(await set_review(ports, principal, pupil_id, request, key))
 
-    @api.post("/children/{pupil_id}/case/close")
+    @api.post("/children/{pupil_id}/case/close", openapi_extra=who_may(*DSL_ROLES))
     async def post_close(
         pupil_id: IdPath,
         request: ClosureRequest,
@@ -65,7 +77,7 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
     ) -> dict[str, Any]:
         return case_view(await close_case(ports, principal, pupil_id, request, key))
 
-    @api.post("/children/{pupil_id}/case/reopen")
+    @api.post("/children/{pupil_id}/case/reopen", openapi_extra=who_may(*DSL_ROLES))
     async def post_reopen(
         pupil_id: IdPath, request: ReopenRequest, principal: CurrentUser, key: IdempotencyKey = None
     ) -> dict[str, Any]:

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 
+from contracts.vocabulary import Role
 from services.case.ports import CasePorts
 from services.case.usecases.list_deadlines import DeadlineQuery, list_deadlines
-from services.common.auth import Principal
+from services.common.auth import DSL_ROLES, Principal
+from services.common.openapi_answers import who_may
 from services.common.store import Document
 
 
@@ -16,7 +18,9 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["deadlines"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/deadlines")
+    @api.get(
+        "/deadlines", openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD])
+    )
     async def get_deadlines(
         principal: CurrentUser,
         school_id: Annotated[str | None, Query(max_length=64)] = None,

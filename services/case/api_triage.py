@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from contracts.vocabulary import Role
 from services.case.api_common import ConcernId, IdempotencyKey
 from services.case.case_views import part
 from services.case.domain.fgm import FgmReportRequest
@@ -13,14 +14,15 @@ from services.case.ports import CasePorts
 from services.case.usecases.read_triage import read_triage
 from services.case.usecases.report_fgm import fgm_duties, report_fgm
 from services.case.usecases.triage_concern import triage_concern
-from services.common.auth import Principal
+from services.common.auth import DSL_ROLES, SCHOOL_ROLES, Principal
+from services.common.openapi_answers import who_may
 
 
 def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["triage"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/concerns/{concern_id}/triage", status_code=201)
+    @api.post("/concerns/{concern_id}/triage", status_code=201, openapi_extra=who_may(*DSL_ROLES))
     async def triage(
         concern_id: ConcernId,
         decision: TriageDecision,
@@ -39,7 +41,12 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
             "supersedes": triaged.record["supersedes"],
         }
 
-    @api.get("/concerns/{concern_id}/triage")
+    @api.get(
+        "/concerns/{concern_id}/triage",
+        openapi_extra=who_may(
+            Role.HEADTEACHER, *DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+    )
     async def triage_history(
         concern_id: ConcernId,
         principal: CurrentUser,
@@ -55,7 +62,9 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
             "history": [part(d) for d in found.history],
         }
 
-    @api.post("/concerns/{concern_id}/fgm-report", status_code=201)
+    @api.post(
+        "/concerns/{concern_id}/fgm-report", status_code=201, openapi_extra=who_may(*SCHOOL_ROLES)
+    )
     async def fgm_report(
         concern_id: ConcernId,
         request: FgmReportRequest,
@@ -67,7 +76,7 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         report, deadline = await report_fgm(ports, principal, concern_id, request, key)
         return {"concern_id": concern_id, **(part(report) or {}), "deadline": deadline}
 
-    @api.get("/fgm-duties")
+    @api.get("/fgm-duties", openapi_extra=who_may(*SCHOOL_ROLES))
     async def duties(principal: CurrentUser) -> dict[str, Any]:
         """The FGM reports the caller must make (a DSL: the school's), reported or not."""
         found = await fgm_duties(ports, principal)

@@ -19,6 +19,7 @@ from services.case.ports import CasePorts
 from services.case.scheduler import run_deadline_scheduler
 from services.case.settings import CaseSettings
 from services.case.store import CaseStore
+from services.case.store_cases import CASE_TEXT
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
@@ -28,12 +29,14 @@ from services.common.unit_of_work import DocumentWriter
 
 def build_app(settings: CaseSettings) -> FastAPI:
     runtime = ServiceRuntime("case", settings)
-    store = CaseStore(runtime.db)
+    store = CaseStore(runtime.db, runtime.cipher)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
+    writer = DocumentWriter(runtime.locks, runtime.relay)
+    writer.seal_fields(store.cases, CASE_TEXT)
     ports = CasePorts(
         store,
-        DocumentWriter(runtime.locks, runtime.relay),
+        writer,
         runtime.locks,
         SystemClock(),
         approaching_fraction=settings.approaching_fraction,

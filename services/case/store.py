@@ -16,14 +16,16 @@ from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.cases import case_key
 from services.case.store_cases import CaseFileQueries
-from services.common.outbox import ensure_outbox_index, merge_updates, push_events
+from services.common.field_cipher import FieldCipher
+from services.common.outbox import ensure_outbox_index, load_keys, merge_updates, push_events
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
 from services.common.unit_of_work import Event
 
 
 class CaseStore(CaseFileQueries):
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
+        self.cipher = cipher
         # One per child per school (`_id` = "<school>/<pupil>"): the DSL's working file.
         self.cases: AsyncCollection[Document] = db["cases"]
         self.deadlines: AsyncCollection[Document] = db["deadlines"]
@@ -183,8 +185,9 @@ class CaseStore(CaseFileQueries):
             },
             "$inc": {"version": 1},
         }
+        await load_keys(self.cipher, events)
         await self.calendars.update_one(
-            {"_id": school_id}, merge_updates(update, push_events(events)), upsert=True
+            {"_id": school_id}, merge_updates(update, push_events(events, self.cipher)), upsert=True
         )
 
     async def calendar_recomputed(self, school_id: str) -> None:

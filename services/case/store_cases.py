@@ -19,6 +19,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from services.case.domain.cases import case_key
 from services.case.domain.triage import legacy_triage_id
+from services.common.field_cipher import FieldCipher, open_document
 from services.common.store import Document, insert_if_absent
 from services.common.timers import Timers
 
@@ -39,7 +40,31 @@ CASE_SUMMARY = dict.fromkeys(
 )
 
 
+# Free text about the child, sealed at rest under the trust's data key
+# (services.common.field_cipher): the unit of work seals and opens them on every edit of a
+# case, and the reads below open them.
+CASE_TEXT = (
+    "decisions.reason",
+    "decisions.child_views",
+    "decisions.parents_informed.reason",
+    "notes.summary",
+    "notes.participants",
+    "actions.title",
+    "actions.completion_note",
+    "referrals.contact",
+    "referrals.parents_informed.reason",
+    "referrals.feedback.details",
+    "referrals.escalations.escalated_to",
+    "referrals.escalations.reason",
+    "referrals.escalations.outcome",
+    "review.reason",
+    "closure.reason",
+    "status_history.reason",
+)
+
+
 class CaseFileQueries:
+    cipher: FieldCipher | None
     cases: AsyncCollection[Document]
     pupils: AsyncCollection[Document]
     decisions: AsyncCollection[Document]
@@ -48,7 +73,8 @@ class CaseFileQueries:
     action_timers: Timers
 
     async def case(self, school_id: str, pupil_id: str) -> Document | None:
-        return await self.cases.find_one({"_id": case_key(school_id, pupil_id)}, {"outbox": 0})
+        found = await self.cases.find_one({"_id": case_key(school_id, pupil_id)}, {"outbox": 0})
+        return await open_document(self.cipher, found, CASE_TEXT)
 
     async def pupil(self, school_id: str, pupil_id: str) -> Document | None:
         return await self.pupils.find_one({"_id": case_key(school_id, pupil_id)})
@@ -80,7 +106,7 @@ class CaseFileQueries:
             .sort([("review_on", ASCENDING), ("last_activity_at", ASCENDING)])
             .limit(limit)
         )
-        found = [case async for case in cursor]
+        found = [await open_document(self.cipher, case, CASE_TEXT) async for case in cursor]
         # Mongo sorts missing review dates first; a DSL wants the dated ones first.
         return sorted(found, key=lambda c: (c.get("review_on") is None, c.get("review_on") or ""))
 

@@ -9,6 +9,7 @@ from typing import Any
 from contracts.vocabulary import Role
 from services.common.auth import TRUST_ROLES
 from services.common.dev_keys import (
+    ensure_data_keys,
     ensure_key_pair,
     ensure_secrets_key,
     ensure_transfer_signing_key,
@@ -20,7 +21,8 @@ from services.common.settings import CommonSettings
 def register(commands: Any) -> None:
     keys = commands.add_parser(
         "dev-keys",
-        help="create the local JWT key pair, secrets key and transfer signing key if missing",
+        help="create the local JWT key pair, secrets key, transfer signing key and data "
+        "key-encryption key if missing",
     )
     keys.set_defaults(run=run_dev_keys)
 
@@ -50,6 +52,7 @@ def run_dev_keys(_: argparse.Namespace) -> int:
     _private, public = ensure_key_pair(keys_dir)
     ensure_secrets_key(keys_dir)
     ensure_transfer_signing_key(keys_dir)
+    ensure_data_keys(keys_dir)
     print(public)
     return 0
 

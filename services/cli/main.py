@@ -5,7 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from services.cli import contracts_cmd, deadline, dev, dlq, encompass, openapi_cmd, records
+from services.cli import (
+    contracts_cmd,
+    data_keys,
+    deadline,
+    dev,
+    dlq,
+    encompass,
+    openapi_cmd,
+    records,
+)
 from services.cli.errors import CliError, OneLineParser
 
 
@@ -21,6 +30,7 @@ def build_parser() -> OneLineParser:
     contracts_cmd.register(commands)
     records.register(commands)
     openapi_cmd.register(commands)
+    data_keys.register(commands)
     return parser
 
 

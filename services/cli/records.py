@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from services.cli.errors import CliError
 from services.common.clock import SystemClock
 from services.common.errors import UseCaseError
+from services.common.field_cipher import FieldCipher
 from services.common.locks import DocumentLocks
 from services.common.store import make_client
 from services.common.unit_of_work import DocumentWriter
@@ -80,7 +81,7 @@ async def _import(
     try:
         db = client[settings.database_name("records")]
         ports = RecordsPorts(
-            RecordsStore(db),
+            RecordsStore(db, _cipher(settings, db)),
             # The service's own lock collection: an import appends like the service does.
             DocumentWriter(DocumentLocks(db["locks"], ttl=timedelta(seconds=30)), _NoEvents()),  # type: ignore[arg-type]
             SystemClock(),
@@ -110,6 +111,11 @@ class _NoEvents:
         return None
 
 
+def _cipher(settings: RecordsSettings, db: Any) -> FieldCipher:
+    """The same data keys the running records service seals the files with."""
+    return FieldCipher(settings.data_key_encryption_keys(), db["data_keys"])
+
+
 def run_verify(args: argparse.Namespace) -> int:
     return asyncio.run(_verify(RecordsSettings(), args.school))
 
@@ -117,7 +123,8 @@ def run_verify(args: argparse.Namespace) -> int:
 async def _verify(settings: RecordsSettings, school_id: str | None) -> int:
     client = make_client(settings)
     try:
-        store = RecordsStore(client[settings.database_name("records")])
+        db = client[settings.database_name("records")]
+        store = RecordsStore(db, _cipher(settings, db))
         checked, broken = 0, 0
         async for chain in store.file_chain_ids(school_id):
             school, _, pupil = chain.partition("/")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from services.common.auth import MfaPolicy, Principal, TokenVerifier
 from services.common.json_depth import JsonDepthLimit
+from services.common.openapi_answers import declare_answers
 from services.common.rate_limits import AddressRateLimit, WriteLimits
 from services.common.runtime import ServiceRuntime, health_router
 from services.common.security_headers import ApiSecurityHeaders
@@ -66,6 +67,7 @@ def service_app(
     app.include_router(health_router(runtime))
     for router in routers:
         app.include_router(router)
+    declare_answers(app)
     guard_requests(app, settings, body_limits=body_limits)
     return app
 

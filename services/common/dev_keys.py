@@ -12,6 +12,8 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
+from services.common.field_cipher import DATA_KEYS_NAME, new_kek
+
 PRIVATE_NAME = "jwt-private.pem"
 PUBLIC_NAME = "jwt-public.pem"
 SECRETS_KEY_NAME = "secrets.key"
@@ -58,6 +60,18 @@ def ensure_transfer_signing_key(keys_dir: Path) -> Path:
                     serialization.NoEncryption(),
                 )
             )
+    return path
+
+
+def ensure_data_keys(keys_dir: Path) -> Path:
+    """Create the local key-encryption key for data at rest (HARBOUR_DATA_KEYS) on first use."""
+    path = keys_dir / DATA_KEYS_NAME
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    with (keys_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            path.touch(mode=0o600)
+            path.write_text(new_kek() + "\n", encoding="ascii")
     return path
 
 

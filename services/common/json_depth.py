@@ -3,7 +3,8 @@
 Python's json module recurses once per level: a 64 KiB body of `[` reaches its recursion
 limit, and a handler taking `Any` (the rota) would walk whatever it got. Bodies here are
 shallow (the deepest, a rota, is 5 levels), so anything past the limit is refused with
-422 naming the body."""
+422 naming the body. So is a JSON body that is not UTF-8 (RFC 8259), which FastAPI would
+otherwise answer with an undeclared 400 (found by fuzzing)."""
 
 from __future__ import annotations
 
@@ -56,13 +57,24 @@ class JsonDepthLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        # No body with fewer opening brackets than the limit can nest deeper than it.
-        opening = body.count(b"[") + body.count(b"{")
-        if opening > self.limit and json_depth(body) > self.limit:
-            message = f"JSON nested deeper than {self.limit} levels"
+        problem = _problem(body, self.limit)
+        if problem is not None:
+            kind, message = problem
             response = validation_failed(
-                [{"loc": ["body"], "field": "body", "msg": message, "type": "json_too_deep"}]
+                [{"loc": ["body"], "field": "body", "msg": message, "type": kind}]
             )
             await response(scope, receive, send)
             return
         await self.app(scope, replayed_receive([body], receive), send)
+
+
+def _problem(body: bytes, limit: int) -> tuple[str, str] | None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "json_invalid", "a JSON body must be UTF-8 text"
+    # No body with fewer opening brackets than the limit can nest deeper than it.
+    opening = body.count(b"[") + body.count(b"{")
+    if opening > limit and json_depth(body) > limit:
+        return "json_too_deep", f"JSON nested deeper than {limit} levels"
+    return None

@@ -21,6 +21,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
+from services.common.field_cipher import FieldCipher
 from services.common.locks import DocumentLocks, lock_key
 from services.common.store import Document
 
@@ -31,34 +32,50 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Publish = Callable[[str, str, bytes], Awaitable[None]]  # event_id, event_type, body
 
 
-def outbox_entry(envelope: Envelope[BaseModel]) -> Document:
-    """An outbox row (eShop's shape): id, type, serialized body, state, attempts."""
-    return {
-        "event_id": envelope.event_id,
-        "event_type": envelope.event_type,
-        "body": envelope.model_dump_json(serialize_as_any=True),
-        "state": "pending",
-        "attempts": 0,
-    }
+def outbox_entry(envelope: Envelope[BaseModel], cipher: FieldCipher | None = None) -> Document:
+    """An outbox row (eShop's shape): id, type, serialized body, state, attempts. With a
+    cipher, the body (which carries the event's free text: a concern's words, a note) is
+    sealed under the trust's data key, loaded beforehand (`await cipher.load(...)`); the
+    relay opens it to publish. Rows stored before encryption hold the body as plain text."""
+    body = envelope.model_dump_json(serialize_as_any=True)
+    entry: Document = {"event_id": envelope.event_id, "event_type": envelope.event_type}
+    if cipher is not None:
+        entry["trust_id"] = envelope.trust_id
+        entry["body"] = cipher.loaded(envelope.trust_id).seal(body)
+    else:
+        entry["body"] = body
+    return {**entry, "state": "pending", "attempts": 0}
 
 
-def with_outbox(document: Document, envelopes: Sequence[Envelope[BaseModel]]) -> Document:
+async def load_keys(cipher: FieldCipher | None, envelopes: Sequence[Envelope[BaseModel]]) -> None:
+    """Before `with_outbox` or `push_events` seal the events' bodies (synchronously)."""
+    if cipher is not None:
+        await cipher.load(e.trust_id for e in envelopes)
+
+
+def with_outbox(
+    document: Document,
+    envelopes: Sequence[Envelope[BaseModel]],
+    cipher: FieldCipher | None = None,
+) -> Document:
     """A new document carrying its pending events (for insert_one)."""
     return {
         **document,
-        "outbox": [outbox_entry(e) for e in envelopes],
+        "outbox": [outbox_entry(e, cipher) for e in envelopes],
         "outbox_count": len(envelopes),
         "outbox_pending": bool(envelopes),
         "relay_lease_until": EPOCH,
     }
 
 
-def push_events(envelopes: Sequence[Envelope[BaseModel]]) -> dict[str, Any]:
+def push_events(
+    envelopes: Sequence[Envelope[BaseModel]], cipher: FieldCipher | None = None
+) -> dict[str, Any]:
     """Update operators that append events to an existing document in the same write."""
     if not envelopes:
         return {}
     return {
-        "$push": {"outbox": {"$each": [outbox_entry(e) for e in envelopes]}},
+        "$push": {"outbox": {"$each": [outbox_entry(e, cipher) for e in envelopes]}},
         "$inc": {"outbox_count": len(envelopes)},
         "$set": {"outbox_pending": True},
     }
@@ -102,8 +119,10 @@ class OutboxRelay:
         sweep_seconds: float,
         concurrency: int = 16,
         backoff: Callable[[int], float] = lambda attempts: min(30.0, 0.5 * 2**attempts),
+        cipher: FieldCipher | None = None,
     ) -> None:
         self._publish = publish
+        self.cipher = cipher  # opens sealed bodies; writers seal with the same one
         self._locks = locks
         self._collections: dict[str, AsyncCollection[Document]] = {}
         self._write_once: set[str] = set()
@@ -211,7 +230,8 @@ class OutboxRelay:
             if entry["state"] != "pending":
                 continue
             try:
-                await self._publish(entry["event_id"], entry["event_type"], entry["body"].encode())
+                body = await self._body_of(entry)
+                await self._publish(entry["event_id"], entry["event_type"], body.encode())
             except Exception as exc:
                 return published, await self._mark_failed(collection, document, marks, index, exc)
             marks[f"outbox.{index}.state"] = "published"
@@ -222,6 +242,14 @@ class OutboxRelay:
             {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}},
         )
         return published, None
+
+    async def _body_of(self, entry: Document) -> str:
+        body = entry["body"]
+        if isinstance(body, str):  # stored before encryption at rest
+            return body
+        if self.cipher is None:
+            raise RuntimeError("a sealed outbox body, and no cipher to open it")
+        return str((await self.cipher.for_trust(entry.get("trust_id"))).open(body))
 
     async def _mark_failed(
         self,

@@ -20,6 +20,7 @@ from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 from contracts import topology
 from services.common.broker import EventPublisher, dead_letter_count, declare_topology, make_broker
 from services.common.consuming import Handler, subscribe
+from services.common.field_cipher import FieldCipher
 from services.common.locks import DocumentLocks
 from services.common.outbox import OutboxRelay
 from services.common.settings import CommonSettings
@@ -39,9 +40,12 @@ class ServiceRuntime:
         self.db: AsyncDatabase[Document] = self.mongo[settings.database_name(service)]
         self.broker: RabbitBroker = make_broker(settings)
         self.locks = DocumentLocks(self.db["locks"], ttl=timedelta(seconds=30))
+        # Free text and event bodies are sealed under each trust's data key at rest.
+        self.cipher = FieldCipher(settings.data_key_encryption_keys(), self.db["data_keys"])
         self.relay = OutboxRelay(
             EventPublisher(self.broker, settings.publish_timeout_seconds),
             self.locks,
+            cipher=self.cipher,
             poll_seconds=settings.relay_poll_seconds,
             sweep_seconds=settings.relay_sweep_seconds,
         )

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.field_cipher import DATA_KEYS_NAME, KeyEncryptionKeys
 
 
 class CommonSettings(BaseSettings):
@@ -69,6 +71,22 @@ class CommonSettings(BaseSettings):
     # /docs, /redoc and /openapi.json; production may turn them off (`harbour openapi
     # SERVICE` still prints the document, built in-process).
     api_docs: bool = True
+
+    # The key-encryption keys that wrap each trust's data keys (encryption at rest of free
+    # text, services.common.field_cipher): base64url of 32 random bytes, comma-separated,
+    # newest first. Locally: the file `harbour dev-keys` writes.
+    data_keys: SecretStr | None = None
+    data_keys_file: Path | None = None
+
+    def data_key_encryption_keys(self) -> KeyEncryptionKeys:
+        if self.data_keys is not None:
+            return KeyEncryptionKeys.parse(self.data_keys.get_secret_value())
+        path = self.data_keys_file or self.data_dir / "keys" / DATA_KEYS_NAME
+        if not path.is_file():
+            raise RuntimeError(
+                f"data keys {path} not found: run `harbour dev-keys` or set HARBOUR_DATA_KEYS"
+            )
+        return KeyEncryptionKeys.parse(path.read_text(encoding="ascii"))
 
     def public_key_path(self) -> Path:
         return self.jwt_public_key_file or self.data_dir / "keys" / "jwt-public.pem"

@@ -26,12 +26,26 @@ from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import Envelope
 from services.common.errors import Busy, Conflict
+from services.common.field_cipher import (
+    FieldCipher,
+    open_document,
+    seal_document,
+    sealed_change,
+)
 from services.common.locks import DocumentLocks, LockBusy, lock_key
-from services.common.outbox import OutboxRelay, merge_updates, push_events, with_outbox
+from services.common.outbox import (
+    OutboxRelay,
+    load_keys,
+    merge_updates,
+    push_events,
+    with_outbox,
+)
 from services.common.retries import retry_busy
 from services.common.store import Document
 
 Event = Envelope[BaseModel]
+# (field being written, value) → the value as stored (services.common.field_cipher).
+Sealing = Callable[[str, Any], Any]
 # Everything but the outbox, which can be long and is the relay's business.
 WITHOUT_OUTBOX = {"outbox": 0}
 
@@ -90,17 +104,28 @@ class DocumentEdit:
         version = current.get("version", 0) + (1 if self.changed else 0)
         return {**current, **self._set, **pushed, "version": version}
 
-    def write(self) -> tuple[str, Any]:
-        """("insert", document) or ("update", update operators); nothing to do: ("none", None)."""
+    def write(
+        self, cipher: FieldCipher | None = None, seal: Sealing | None = None
+    ) -> tuple[str, Any]:
+        """("insert", document) or ("update", update operators); nothing to do: ("none", None).
+        With a cipher (its trusts' keys loaded), event bodies are sealed; with `seal`, the
+        collection's free-text fields (the edit itself keeps them as text)."""
+        keep: Sealing = seal or (lambda _key, value: value)
         if self._created is not None:
-            return "insert", with_outbox({**self._created, "version": 1}, self.events)
+            created = {key: keep(key, value) for key, value in self._created.items()}
+            return "insert", with_outbox({**created, "version": 1}, self.events, cipher)
         if not self.changed:
             return "none", None
-        update = merge_updates({"$inc": {"version": 1}}, push_events(self.events))
+        update = merge_updates({"$inc": {"version": 1}}, push_events(self.events, cipher))
         if self._set:
-            update = merge_updates(update, {"$set": self._set})
+            update = merge_updates(
+                update, {"$set": {key: keep(key, value) for key, value in self._set.items()}}
+            )
         if self._push:
-            pushes = {field: {"$each": values} for field, values in self._push.items()}
+            pushes = {
+                field: {"$each": [keep(field, value) for value in values]}
+                for field, values in self._push.items()
+            }
             update = merge_updates(update, {"$push": pushes})
         return "update", update
 
@@ -112,6 +137,17 @@ class DocumentWriter:
     def __init__(self, locks: DocumentLocks, relay: OutboxRelay) -> None:
         self._locks = locks
         self._relay = relay
+        # Seals event bodies at rest (the relay opens them); none in unit tests' doubles.
+        self.cipher: FieldCipher | None = getattr(relay, "cipher", None)
+        # Collection name → its documents' free-text fields, sealed at rest (`seal_fields`).
+        self._sealed: dict[str, tuple[str, ...]] = {}
+
+    def seal_fields(self, collection: AsyncCollection[Document], fields: Sequence[str]) -> None:
+        """This collection's documents keep these fields sealed at rest: opened when an
+        edit reads the document, sealed when it writes them (dotted names reach into
+        nested documents and arrays of them: "notes.summary"). Its store opens them on
+        its own reads with the same names."""
+        self._sealed[collection.name] = tuple(fields)
 
     @contextlib.asynccontextmanager
     async def edit(
@@ -126,6 +162,9 @@ class DocumentWriter:
         try:
             async with self._locks.hold(lock_key(collection, doc_id), wait_seconds):
                 current = await collection.find_one({"_id": doc_id}, projection=WITHOUT_OUTBOX)
+                fields = self._sealed.get(collection.name)
+                if fields:
+                    current = await open_document(self.cipher, current, fields)
                 edit = DocumentEdit(doc_id, current)
                 yield edit
                 await self._write(collection, edit)
@@ -144,8 +183,13 @@ class DocumentWriter:
     ) -> bool:
         """Store a document written once, with its events; False if its `_id` was taken
         (a retried request), in which case nothing changes."""
+        await load_keys(self.cipher, events)
+        fields = self._sealed.get(collection.name)
+        if fields:
+            document = await seal_document(self.cipher, document, fields)
+        stored = with_outbox(document, events, self.cipher)
         try:
-            await retry_busy(lambda: collection.insert_one(with_outbox(document, events)))
+            await retry_busy(lambda: collection.insert_one(stored))
         except DuplicateKeyError:
             return False
         if events:
@@ -204,8 +248,19 @@ class DocumentWriter:
         for doc_id in doc_ids:
             self._relay.enqueue(collection, doc_id)
 
+    async def _sealing(
+        self, collection: AsyncCollection[Document], edit: DocumentEdit
+    ) -> Sealing | None:
+        fields = self._sealed.get(collection.name)
+        if not fields or self.cipher is None:
+            return None
+        trust = (edit.current or edit._created or {}).get("trust_id")
+        box = await self.cipher.for_trust(trust)
+        return lambda key, value: sealed_change(box, fields, key, value)
+
     async def _write(self, collection: AsyncCollection[Document], edit: DocumentEdit) -> None:
-        kind, payload = edit.write()
+        await load_keys(self.cipher, edit.events)
+        kind, payload = edit.write(self.cipher, await self._sealing(collection, edit))
         if kind == "insert":
             try:
                 await retry_busy(lambda: collection.insert_one(payload))

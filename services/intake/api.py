@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response, status
 
+from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import CONFLICT, who_may
 from services.intake.domain.schools import PupilDetails, SchoolDetails
 from services.intake.ports import IntakePorts
 from services.intake.usecases.record_pupil import record_pupil
@@ -22,7 +24,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["schools"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.put("/schools/{school_id}")
+    @api.put(
+        "/schools/{school_id}",
+        openapi_extra=who_may(Role.ADMIN, trust_wide=[Role.ADMIN]),
+        responses=CONFLICT,
+    )
     async def put_school(
         school_id: IdPath, details: SchoolDetails, principal: CurrentUser, response: Response
     ) -> dict[str, Any]:
@@ -30,7 +36,10 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         response.status_code = status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK
         return {"school_id": school_id, **recorded.details}
 
-    @api.put("/schools/{school_id}/pupils/{pupil_id}")
+    @api.put(
+        "/schools/{school_id}/pupils/{pupil_id}",
+        openapi_extra=who_may(Role.ADMIN, trust_wide=[Role.ADMIN]),
+    )
     async def put_pupil(
         school_id: IdPath,
         pupil_id: IdPath,

@@ -4,7 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, status
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import SCHOOL_ROLES, Principal
+from services.common.openapi_answers import who_may
 from services.intake.domain.concerns import ConcernSubmission
 from services.intake.ports import IntakePorts
 from services.intake.usecases.concern_receipt import concern_receipt
@@ -20,7 +22,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/concerns", tags=["concerns"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("", status_code=status.HTTP_202_ACCEPTED)
+    @api.post(
+        "",
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=who_may(*SCHOOL_ROLES, trust_wide=[Role.ADMIN]),
+    )
     async def post_concern(
         submission: ConcernSubmission, principal: CurrentUser, key: IdempotencyKey
     ) -> dict[str, Any]:
@@ -31,7 +37,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
             "received_at": receipt.received_at,
         }
 
-    @api.get("/{concern_id}")
+    @api.get("/{concern_id}", openapi_extra=who_may(*SCHOOL_ROLES, trust_wide=[Role.ADMIN]))
     async def get_receipt(concern_id: ConcernId, principal: CurrentUser) -> dict[str, Any]:
         """The reporter's receipt: that it arrived and when, never the file itself."""
         receipt = await concern_receipt(ports, principal, concern_id)

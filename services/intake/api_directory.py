@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from services.common.auth import Principal
+from services.common.auth import SCHOOL_ROLES, TRUST_ROLES, Principal
+from services.common.openapi_answers import READS_ONLY, who_may
 from services.common.store import Document
 from services.intake.ports import IntakePorts
 from services.intake.usecases.list_schools import list_schools
@@ -18,12 +19,14 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1")
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/pupils/search", tags=["pupils"])
+    @api.post(
+        "/pupils/search", tags=["pupils"], openapi_extra={**READS_ONLY, **who_may(*SCHOOL_ROLES)}
+    )
     async def search(search: PupilSearch, principal: CurrentUser) -> dict[str, Any]:
         """Any member of staff at a school: up to `limit` pupils of that school."""
         return {"pupils": [_pupil_view(p) for p in await search_pupils(ports, principal, search)]}
 
-    @api.get("/my/concerns", tags=["concerns"])
+    @api.get("/my/concerns", tags=["concerns"], openapi_extra=who_may(*SCHOOL_ROLES))
     async def receipts(
         principal: CurrentUser, query: Annotated[MyConcernsQuery, Query()]
     ) -> dict[str, Any]:
@@ -31,7 +34,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         found = await my_concerns(ports, principal, query)
         return {"concerns": [{"status": "received", **vars(r)} for r in found]}
 
-    @api.get("/schools", tags=["schools"])
+    @api.get(
+        "/schools",
+        tags=["schools"],
+        openapi_extra=who_may(*SCHOOL_ROLES, trust_wide=[*TRUST_ROLES]),
+    )
     async def schools(principal: CurrentUser) -> dict[str, Any]:
         """The caller's school, or every school of their trust."""
         return {"schools": [_school_view(s) for s in await list_schools(ports, principal)]}

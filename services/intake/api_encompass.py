@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, TRUST_ROLES, Principal
 from services.common.ids import ID_PATTERN, MAX_ID_LENGTH
+from services.common.openapi_answers import CONFLICT, CSV_UPLOAD, SIGNED_BY_SENDER, who_may
 from services.common.web import unprocessable
 from services.intake.api_roster import CSV_BODY, require_csv
 from services.intake.domain.encompass import EncompassNotice
@@ -89,7 +91,12 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/encompass", tags=["encompass"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/notifications", status_code=status.HTTP_202_ACCEPTED, openapi_extra=JSON_BODY)
+    @api.post(
+        "/notifications",
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=JSON_BODY,
+        responses=SIGNED_BY_SENDER,
+    )
     async def notify(request: Request) -> dict[str, Any]:
         """A police notification about one incident, signed with the sender's secret.
         Each child is matched to a pupil and sent to that school's Key Adults."""
@@ -99,7 +106,12 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         submissions = [Submission(notice, child) for child in notice.children]
         return webhook_receipt(await receive_notices(ports, sender, submissions))
 
-    @api.post("/batches", status_code=status.HTTP_202_ACCEPTED, openapi_extra=CSV_BODY)
+    @api.post(
+        "/batches",
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=CSV_BODY,
+        responses={**SIGNED_BY_SENDER, **CSV_UPLOAD},
+    )
     async def batch(request: Request) -> dict[str, Any]:
         """A CSV of notifications, one row per child, signed like the webhook. Every row
         gets an outcome; an invalid row never holds up the others."""
@@ -110,7 +122,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         submissions = [Submission(row.notice, row.child) for row in parsed.parsed]
         return batch_receipt(parsed, await receive_notices(ports, sender, submissions))
 
-    @api.get("/unmatched")
+    @api.get("/unmatched", openapi_extra=who_may(*DSL_ROLES, trust_wide=[*TRUST_ROLES]))
     async def unmatched(
         principal: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 100
     ) -> dict[str, Any]:
@@ -119,11 +131,17 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         found = await unmatched_notices(ports, principal, limit)
         return {"unmatched": [queue_view(notice, principal) for notice in found]}
 
-    @api.get("/unmatched/{notification_id}")
+    @api.get(
+        "/unmatched/{notification_id}", openapi_extra=who_may(*DSL_ROLES, trust_wide=[*TRUST_ROLES])
+    )
     async def unmatched_one(notification_id: NoticeId, principal: CurrentUser) -> dict[str, Any]:
         return notice_view(await notice_for(ports, principal, notification_id), principal)
 
-    @api.post("/unmatched/{notification_id}/match")
+    @api.post(
+        "/unmatched/{notification_id}/match",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[*TRUST_ROLES]),
+        responses=CONFLICT,
+    )
     async def match(
         notification_id: NoticeId, choice: ManualMatch, principal: CurrentUser
     ) -> dict[str, Any]:
@@ -139,7 +157,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
             "pupil_id": notice["pupil_id"],
         }
 
-    @api.post("/unmatched/{notification_id}/dismiss")
+    @api.post(
+        "/unmatched/{notification_id}/dismiss",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[*TRUST_ROLES]),
+        responses=CONFLICT,
+    )
     async def dismiss(
         notification_id: NoticeId, dismissal: Dismissal, principal: CurrentUser
     ) -> dict[str, Any]:
@@ -147,7 +169,10 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         notice = await dismiss_notice(ports, principal, notification_id, dismissal.reason)
         return {"notification_id": notice["_id"], "state": notice["state"]}
 
-    @api.get("/incidents/{incident_id}")
+    @api.get(
+        "/incidents/{incident_id}",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+    )
     async def incident(incident_id: IncidentId, principal: CurrentUser) -> dict[str, Any]:
         """The trust safeguarding lead sees every child of the incident in the trust; a
         school's DSL sees only the school's own pupils."""

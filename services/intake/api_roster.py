@@ -4,8 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
+from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import CSV_UPLOAD, who_may
 from services.intake.ports import IntakePorts
 from services.intake.usecases.import_roster import RosterSummary, import_roster
 
@@ -37,7 +39,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["roster"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/schools/{school_id}/roster", openapi_extra=CSV_BODY)
+    @api.post(
+        "/schools/{school_id}/roster",
+        openapi_extra={**CSV_BODY, **who_may(Role.ADMIN, trust_wide=[Role.ADMIN])},
+        responses=CSV_UPLOAD,
+    )
     async def post_roster(
         school_id: IdPath, request: Request, principal: CurrentUser
     ) -> dict[str, Any]:

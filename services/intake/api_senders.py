@@ -4,8 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response, status
 
+from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import FORBIDDEN, who_may
 from services.common.store import Document
 from services.intake.domain.senders import SenderRegistration
 from services.intake.ports import IntakePorts
@@ -26,7 +28,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/encompass", tags=["encompass senders"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.put("/senders/{sender_id}")
+    @api.put(
+        "/senders/{sender_id}",
+        openapi_extra=who_may(trust_wide=[Role.ADMIN]),
+        responses=FORBIDDEN,
+    )
     async def put_sender(
         sender_id: IdPath,
         registration: SenderRegistration,
@@ -40,7 +46,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         response.status_code = status.HTTP_201_CREATED if registered.created else status.HTTP_200_OK
         return sender_view(registered.sender)
 
-    @api.get("/senders/{sender_id}")
+    @api.get("/senders/{sender_id}", openapi_extra=who_may(trust_wide=[Role.ADMIN]))
     async def get_sender(sender_id: IdPath, principal: CurrentUser) -> dict[str, Any]:
         return sender_view(await read_sender(ports, principal, sender_id))
 

@@ -22,6 +22,7 @@ from services.intake import (
 )
 from services.intake.body_limits import INTAKE_BODY_LIMITS
 from services.intake.ports import IntakePorts
+from services.intake.sealed_fields import CONCERN_TEXT, NOTICE_TEXT
 from services.intake.secret_box import SecretBox
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
@@ -30,14 +31,17 @@ from services.intake.usecases.publish_departures import publish_departures
 
 def build_app(settings: IntakeSettings) -> FastAPI:
     runtime = ServiceRuntime("intake", settings)
-    store = IntakeStore(runtime.db)
+    store = IntakeStore(runtime.db, runtime.cipher)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(store.schools, store.pupils, store.notices, store.senders)
     # A concern is written once, with its event; only the relay touches it afterwards.
     runtime.relay.watch(store.concerns, store.admin_actions, write_once=True)
+    writer = DocumentWriter(runtime.locks, runtime.relay)
+    writer.seal_fields(store.concerns, CONCERN_TEXT)
+    writer.seal_fields(store.notices, NOTICE_TEXT)
     ports = IntakePorts(
         store,
-        DocumentWriter(runtime.locks, runtime.relay),
+        writer,
         SystemClock(),
         SecretBox(settings.secrets_keys()),
     )

@@ -13,13 +13,21 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from services.common.outbox import ensure_outbox_index, merge_updates, push_events, with_outbox
+from services.common.field_cipher import FieldCipher, open_document, seal_document
+from services.common.outbox import (
+    ensure_outbox_index,
+    load_keys,
+    merge_updates,
+    push_events,
+    with_outbox,
+)
 from services.common.retries import gather_limited, retry_busy
 from services.common.store import Document
 from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import pupil_key
+from services.intake.sealed_fields import CONCERN_TEXT, NOTICE_TEXT
 from services.intake.store_directory import DirectoryQueries
 from services.intake.store_notices import NoticeQueries
 
@@ -33,7 +41,8 @@ ROSTER_PROJECTION = dict.fromkeys(
 
 
 class IntakeStore(NoticeQueries, DirectoryQueries):
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
+        self.cipher = cipher
         self.schools: AsyncCollection[Document] = db["schools"]
         self.pupils: AsyncCollection[Document] = db["pupils"]
         self.concerns: AsyncCollection[Document] = db["concerns"]
@@ -112,17 +121,21 @@ class IntakeStore(NoticeQueries, DirectoryQueries):
 
     async def insert_new_pupils(self, pupils: Sequence[WithEvents]) -> set[int]:
         """Bulk path of the unit of work: each pupil is one write with its events."""
-        return await _insert_new(self.pupils, pupils)
+        return await _insert_new(self.pupils, pupils, self.cipher)
 
     async def rewrite_pupils(
         self, changes: Sequence[tuple[str, Mapping[str, Any], Sequence[Event]]]
     ) -> None:
         """Bulk path of the unit of work: set each pupil's fields and append its events in
         one write per pupil. The caller holds the pupils' locks."""
+        await load_keys(self.cipher, [e for _key, _fields, events in changes for e in events])
         operations = [
             UpdateOne(
                 {"_id": key},
-                merge_updates({"$set": dict(fields), "$inc": {"version": 1}}, push_events(events)),
+                merge_updates(
+                    {"$set": dict(fields), "$inc": {"version": 1}},
+                    push_events(events, self.cipher),
+                ),
             )
             for key, fields, events in changes
         ]
@@ -140,7 +153,8 @@ class IntakeStore(NoticeQueries, DirectoryQueries):
     # --- concerns ------------------------------------------------------------------------
 
     async def concern(self, concern_id: str) -> Document | None:
-        return await self.concerns.find_one({"_id": concern_id}, projection={"outbox": 0})
+        found = await self.concerns.find_one({"_id": concern_id}, projection={"outbox": 0})
+        return await open_document(self.cipher, found, CONCERN_TEXT)
 
     @staticmethod
     def concern_document(
@@ -179,29 +193,37 @@ class IntakeStore(NoticeQueries, DirectoryQueries):
     ) -> None:
         """The sender's new state and its audit events in one write (the caller holds the
         sender's lock, and hands it to the relay afterwards)."""
+        await load_keys(self.cipher, events)
         if new:
             document = {"_id": sender_id, **state, "version": 1}
-            await self.senders.insert_one(with_outbox(document, events))
+            await self.senders.insert_one(with_outbox(document, events, self.cipher))
             return
         update = merge_updates(
             # `$unset`: a secret stored before secrets were sealed goes for good.
             {"$set": dict(state), "$unset": {"secret": ""}, "$inc": {"version": 1}},
-            push_events(events),
+            push_events(events, self.cipher),
         )
         await self.senders.update_one({"_id": sender_id}, update)
 
     async def insert_new_notices(self, notices: Sequence[WithEvents]) -> set[int]:
         """Bulk path of the unit of work: each notice is one write with its events."""
-        return await _insert_new(self.notices, notices)
+        sealed = [
+            (await seal_document(self.cipher, notice, NOTICE_TEXT), events)
+            for notice, events in notices
+        ]
+        return await _insert_new(self.notices, sealed, self.cipher)
 
 
 async def _insert_new(
-    collection: AsyncCollection[Document], documents: Sequence[WithEvents]
+    collection: AsyncCollection[Document],
+    documents: Sequence[WithEvents],
+    cipher: FieldCipher | None,
 ) -> set[int]:
     """Insert documents with their events in one insert_many (nothing else can be writing
     a document that does not exist yet, so no lock is needed); return the positions of
     those that already existed, which are left as they are."""
-    stored = [with_outbox(document, events) for document, events in documents]
+    await load_keys(cipher, [event for _document, events in documents for event in events])
+    stored = [with_outbox(document, events, cipher) for document, events in documents]
 
     async def insert() -> set[int]:
         try:

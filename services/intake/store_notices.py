@@ -10,6 +10,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.common.field_cipher import FieldCipher, open_document
 from services.common.retries import gather_limited
 from services.common.store import Document
 from services.intake.domain.encompass import NotifiedChild
@@ -19,6 +20,7 @@ from services.intake.domain.notice_access import NoticeScope
 from services.intake.domain.notice_matches import NamedSchool
 from services.intake.domain.pupil_records import candidate_from
 from services.intake.domain.schools import pupil_key
+from services.intake.sealed_fields import NOTICE_TEXT
 
 # Everything but the outbox, which can be long and is the relay's business.
 NOTICE_PROJECTION = {"outbox": 0}
@@ -47,12 +49,18 @@ def _scope_filter(scope: NoticeScope) -> dict[str, Any]:
 
 
 class NoticeQueries:
+    cipher: FieldCipher | None
     schools: AsyncCollection[Document]
     pupils: AsyncCollection[Document]
     notices: AsyncCollection[Document]
 
     async def notice(self, notice_id: str) -> Document | None:
-        return await self.notices.find_one({"_id": notice_id}, projection=NOTICE_PROJECTION)
+        found = await self.notices.find_one({"_id": notice_id}, projection=NOTICE_PROJECTION)
+        return await self._opened(found)
+
+    async def _opened(self, notice: Document | None) -> Document | None:
+        """Its free text as text (sealed at rest)."""
+        return await open_document(self.cipher, notice, NOTICE_TEXT)
 
     async def notices_by_id(self, ids: Sequence[str]) -> dict[str, Document]:
         """A few notices by `_id` lookups (FerretDB answers those from its primary key);
@@ -67,7 +75,7 @@ class NoticeQueries:
                 {"_id": {"$in": unique[start : start + MANY]}}, projection=NOTICE_PROJECTION
             )
             async for doc in cursor:
-                notices[doc["_id"]] = doc
+                notices[doc["_id"]] = await self._opened(doc)
         return notices
 
     async def unmatched_notices(self, scope: NoticeScope, limit: int) -> list[Document]:
@@ -79,7 +87,7 @@ class NoticeQueries:
             .sort("received_at", 1)
             .limit(limit)
         )
-        return [doc async for doc in cursor]
+        return [await self._opened(doc) async for doc in cursor]
 
     async def incident_notices(
         self, incident_id: str, scope: NoticeScope, limit: int
@@ -87,7 +95,7 @@ class NoticeQueries:
         cursor = self.notices.find(
             {"incident_id": incident_id, **_scope_filter(scope)}, projection=NOTICE_PROJECTION
         ).sort("_id", 1)
-        return [doc async for doc in cursor.limit(limit)]
+        return [await self._opened(doc) async for doc in cursor.limit(limit)]
 
     async def candidate(self, school_id: str, pupil_id: str) -> Candidate | None:
         """A pupil a DSL names when matching by hand, as the matcher sees pupils."""

@@ -5,7 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, Principal
+from services.common.openapi_answers import FORBIDDEN, who_may
 from services.common.store import Document
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.acknowledge_alert import acknowledge_alert
@@ -18,7 +20,9 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["alerts"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/alerts")
+    @api.get(
+        "/alerts", openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD])
+    )
     async def get_alerts(
         principal: CurrentUser,
         school_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -29,7 +33,10 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
         alerts = await list_alerts(ports, principal, school_id, acknowledged, limit)
         return {"alerts": [alert_view(a) for a in alerts]}
 
-    @api.get("/alerts/{alert_id}")
+    @api.get(
+        "/alerts/{alert_id}",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+    )
     async def get_alert(alert_id: AlertId, principal: CurrentUser) -> dict[str, Any]:
         """One alert with the escalation steps taken and every delivery's state."""
         detail = await read_alert(ports, principal, alert_id)
@@ -39,7 +46,11 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
             "deliveries": [delivery_view(d) for d in detail.deliveries],
         }
 
-    @api.post("/alerts/{alert_id}/ack")
+    @api.post(
+        "/alerts/{alert_id}/ack",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+        responses=FORBIDDEN,
+    )
     async def acknowledge(alert_id: AlertId, principal: CurrentUser) -> dict[str, Any]:
         """A member of the school's rota has read it: stops escalation. Idempotent."""
         return alert_view(await acknowledge_alert(ports, principal, alert_id))

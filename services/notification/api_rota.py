@@ -4,8 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, TRUST_ROLES, Principal
 from services.common.ids import USER_ID_PATTERN, IdPath, UserIdPath
+from services.common.openapi_answers import CONFLICT, who_may
 from services.common.store import Document
 from services.notification.domain.staff import StaffMember
 from services.notification.ports import NotificationPorts
@@ -18,13 +20,19 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/schools", tags=["rota"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.put("/{school_id}/staff/{user_id}")
+    @api.put(
+        "/{school_id}/staff/{user_id}",
+        openapi_extra=who_may(Role.ADMIN, Role.HEADTEACHER, trust_wide=[Role.ADMIN]),
+    )
     async def put_staff(
         school_id: IdPath, user_id: UserIdPath, member: StaffMember, principal: CurrentUser
     ) -> dict[str, Any]:
         return await set_staff(ports, principal, school_id, user_id, member)
 
-    @api.get("/{school_id}/staff")
+    @api.get(
+        "/{school_id}/staff",
+        openapi_extra=who_may(Role.ADMIN, Role.HEADTEACHER, *DSL_ROLES, trust_wide=[*TRUST_ROLES]),
+    )
     async def get_staff(
         school_id: IdPath,
         principal: CurrentUser,
@@ -39,21 +47,32 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
             "next": staff[-1]["user_id"] if more else None,
         }
 
-    @api.delete("/{school_id}/staff/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+    @api.delete(
+        "/{school_id}/staff/{user_id}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        openapi_extra=who_may(Role.ADMIN, Role.HEADTEACHER, trust_wide=[Role.ADMIN]),
+        responses=CONFLICT,
+    )
     async def delete_staff(
         school_id: IdPath, user_id: UserIdPath, principal: CurrentUser
     ) -> Response:
         await remove_staff(ports, principal, school_id, user_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
-    @api.put("/{school_id}/rota")
+    @api.put(
+        "/{school_id}/rota",
+        openapi_extra=who_may(Role.ADMIN, Role.HEADTEACHER, trust_wide=[Role.ADMIN]),
+    )
     async def put_rota(
         school_id: IdPath, body: Annotated[Any, Body()], principal: CurrentUser
     ) -> dict[str, Any]:
         """Replace the rota; an invalid one is refused whole and the old one kept."""
         return rota_view(await set_rota(ports, principal, school_id, body))
 
-    @api.get("/{school_id}/rota")
+    @api.get(
+        "/{school_id}/rota",
+        openapi_extra=who_may(Role.ADMIN, Role.HEADTEACHER, *DSL_ROLES, trust_wide=[*TRUST_ROLES]),
+    )
     async def get_rota(school_id: IdPath, principal: CurrentUser) -> dict[str, Any]:
         return rota_view(await read_rota(ports, principal, school_id))
 

@@ -5,8 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import who_may
 from services.records.ports import RecordsPorts
 from services.records.usecases.export_file import export_file
 from services.records.usecases.read_access_log import read_access_log
@@ -19,7 +21,12 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["access log"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/children/{pupil_id}/access-log")
+    @api.get(
+        "/children/{pupil_id}/access-log",
+        openapi_extra=who_may(
+            Role.HEADTEACHER, *DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+    )
     async def access_log(
         pupil_id: IdPath, principal: CurrentUser, school_id: SchoolQuery = None
     ) -> dict[str, Any]:
@@ -44,7 +51,12 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             ],
         }
 
-    @api.get("/children/{pupil_id}/file.pdf", response_class=Response)
+    @api.get(
+        "/children/{pupil_id}/file.pdf",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}}},
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+    )
     async def file_pdf(
         pupil_id: IdPath,
         principal: CurrentUser,

@@ -5,7 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from contracts.vocabulary import Role
 from services.common.auth import Principal
+from services.common.openapi_answers import FORBIDDEN, who_may
 from services.common.store import Document
 from services.records.ports import RecordsPorts
 from services.records.usecases.admin_audit import AdminAuditQuery, read_admin_audit
@@ -15,7 +17,11 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["admin audit"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/admin-audit")
+    @api.get(
+        "/admin-audit",
+        openapi_extra=who_may(Role.ADMIN, trust_wide=[Role.ADMIN]),
+        responses=FORBIDDEN,
+    )
     async def admin_audit(
         principal: CurrentUser, query: Annotated[AdminAuditQuery, Query()]
     ) -> dict[str, Any]:

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, status
 from fastapi.responses import Response
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import who_may
 from services.common.store import Document
 from services.records.domain.child_file import FileVerdict
 from services.records.domain.chronology import occurred_at_of
@@ -27,7 +29,10 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["chronology"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/children/{pupil_id}/chronology")
+    @api.get(
+        "/children/{pupil_id}/chronology",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+    )
     async def chronology(
         pupil_id: IdPath,
         principal: CurrentUser,
@@ -53,7 +58,10 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
         # of the time FastAPI's encoder took for 200 entries (measured 17-25 ms).
         return Response(json.dumps(view, default=str), media_type="application/json")
 
-    @api.get("/children/{pupil_id}/chronology/verify")
+    @api.get(
+        "/children/{pupil_id}/chronology/verify",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+    )
     async def verify(
         pupil_id: IdPath, principal: CurrentUser, school_id: SchoolQuery = None
     ) -> dict[str, Any]:
@@ -63,6 +71,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     @api.post(
         "/children/{pupil_id}/chronology/{entry_id}/corrections",
         status_code=status.HTTP_201_CREATED,
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
     )
     async def correct(
         pupil_id: IdPath,

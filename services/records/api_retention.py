@@ -4,8 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import CONFLICT, who_may
 from services.records.domain.retention import DisposalRequest
 from services.records.ports import RecordsPorts
 from services.records.usecases.retention import dispose_file, retention_review
@@ -17,7 +19,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["retention"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/retention/review")
+    @api.get("/retention/review", openapi_extra=who_may(Role.HEADTEACHER, *DSL_ROLES))
     async def review(principal: CurrentUser, school_id: SchoolQuery = None) -> dict[str, Any]:
         """Closed files whose retention has passed (nothing is deleted automatically)."""
         due = await retention_review(ports, principal, school_id)
@@ -34,7 +36,11 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             ],
         }
 
-    @api.post("/children/{pupil_id}/disposal")
+    @api.post(
+        "/children/{pupil_id}/disposal",
+        openapi_extra=who_may(Role.HEADTEACHER, *DSL_ROLES),
+        responses=CONFLICT,
+    )
     async def disposal(
         pupil_id: IdPath, request: DisposalRequest, principal: CurrentUser
     ) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from services.common.openapi_answers import CONFLICT
 from services.records.ports import RecordsPorts
 from services.records.usecases.transfer_link import (
     CodeEntry,
@@ -34,12 +35,16 @@ def router(ports: RecordsPorts) -> APIRouter:
         """What the link's page may show before the code is given (nothing of the child)."""
         return status_view(await link_status(ports, token))
 
-    @api.post("/v1/transfer-links/{token}/open")
+    @api.post("/v1/transfer-links/{token}/open", responses=CONFLICT)
     async def open_with_code(token: Token, entry: CodeEntry) -> dict[str, Any]:
         """Check the access code (each wrong one counts towards locking the link)."""
         return status_view(await open_link(ports, token, entry))
 
-    @api.post("/v1/transfer-links/{token}/bundle", response_class=Response)
+    @api.post(
+        "/v1/transfer-links/{token}/bundle",
+        response_class=Response,
+        responses={200: {"content": {"application/zip": {}}}, **CONFLICT},
+    )
     async def bundle(token: Token, entry: CodeEntry) -> Response:
         """The transfer bundle (ZIP); every download is in the child's access log."""
         data = await download_bundle(ports, token, entry)
@@ -52,7 +57,7 @@ def router(ports: RecordsPorts) -> APIRouter:
             },
         )
 
-    @api.post("/v1/transfer-links/{token}/receipt")
+    @api.post("/v1/transfer-links/{token}/receipt", responses=CONFLICT)
     async def receipt(token: Token, confirmation: ReceiptConfirmation) -> dict[str, str]:
         """Confirm the file was received: meets the sending school's deadline."""
         await confirm_receipt(ports, token, confirmation)

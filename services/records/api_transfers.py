@@ -5,8 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, status
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import CONFLICT, who_may
 from services.records.domain.transfers import state_of
 from services.records.ports import RecordsPorts
 from services.records.usecases.accept_transfer import AcceptRequest, accept_transfer
@@ -22,7 +24,11 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["transfers"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/children/{pupil_id}/transfers", status_code=status.HTTP_201_CREATED)
+    @api.post(
+        "/children/{pupil_id}/transfers",
+        status_code=status.HTTP_201_CREATED,
+        openapi_extra=who_may(*DSL_ROLES),
+    )
     async def offer(
         pupil_id: IdPath,
         request: TransferRequest,
@@ -38,7 +44,10 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             "access_code": offered.access_code,
         }
 
-    @api.get("/children/{pupil_id}/transfers")
+    @api.get(
+        "/children/{pupil_id}/transfers",
+        openapi_extra=who_may(*DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]),
+    )
     async def transfers(
         pupil_id: IdPath, principal: CurrentUser, school_id: SchoolQuery = None
     ) -> dict[str, Any]:
@@ -47,7 +56,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
         now = ports.clock.now()
         return {"pupil_id": pupil_id, "transfers": [transfer_view(t, now) for t in found]}
 
-    @api.get("/transfers/incoming")
+    @api.get("/transfers/incoming", openapi_extra=who_may(*DSL_ROLES))
     async def incoming(principal: CurrentUser) -> dict[str, Any]:
         """Files offered to your school."""
         now = ports.clock.now()
@@ -70,7 +79,9 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             ]
         }
 
-    @api.post("/transfers/{transfer_id}/accept")
+    @api.post(
+        "/transfers/{transfer_id}/accept", openapi_extra=who_may(*DSL_ROLES), responses=CONFLICT
+    )
     async def accept(
         transfer_id: IdPath, request: AcceptRequest, principal: CurrentUser
     ) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from services.records.usecases.migrate_legacy import migrate_legacy_entries
 
 def build_app(settings: RecordsSettings) -> FastAPI:
     runtime = ServiceRuntime("records", settings)
-    store = RecordsStore(runtime.db)
+    store = RecordsStore(runtime.db, runtime.cipher)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
     ports = RecordsPorts(

@@ -23,6 +23,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.common.field_cipher import FieldCipher
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.records.store_admin_log import AdminLogQueries
 from services.records.store_chains import ChainStore
@@ -30,10 +31,11 @@ from services.records.store_transfers import TransferStore
 
 
 class RecordsStore(TransferStore, AdminLogQueries):
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
         super().__init__(db)
-        self.files = ChainStore(db, "file")
-        self.access = ChainStore(db, "access")
+        # A child's file and its access log are sealed at rest, entry by entry.
+        self.files = ChainStore(db, "file", cipher)
+        self.access = ChainStore(db, "access", cipher)
         self.chronology: AsyncCollection[Document] = db["chronology"]
         self.children: AsyncCollection[Document] = db["children"]
         self.schools: AsyncCollection[Document] = db["schools"]

@@ -15,6 +15,12 @@ JSON text rather than nested documents: FerretDB decodes every nested field, so 
 32 concern entries took 85–110 ms as documents and 21–43 ms as text. Every write here runs
 under the chain head's lock (usecases/chain_append.py), which is what makes the
 read-check-write safe on FerretDB.
+
+Each entry's text (and a pending entry) is sealed at rest under its trust's data key
+(services.common.field_cipher): a chain's whole content is free text about the child. The
+hashes are of the entries' plain content, so a file verifies the same whoever sealed it,
+under whichever key, and after a transfer re-seals it under the receiving trust's key.
+Entries stored before encryption are plain text in their page and read as they are.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.common.field_cipher import FieldCipher, TrustCipher, is_sealed
 from services.common.retries import retry_busy
 from services.common.store import Document, insert_if_absent
 from services.records.domain.chain import GENESIS, Entry
@@ -40,7 +47,10 @@ def page_of(seq: int) -> int:
 
 
 class ChainStore:
-    def __init__(self, db: AsyncDatabase[Document], kind: str) -> None:
+    def __init__(
+        self, db: AsyncDatabase[Document], kind: str, cipher: FieldCipher | None = None
+    ) -> None:
+        self.cipher = cipher
         self.heads: AsyncCollection[Document] = db[f"{kind}_heads"]
         self.pages: AsyncCollection[Document] = db[f"{kind}_pages"]
         self.keys: AsyncCollection[Document] = db[f"{kind}_keys"]
@@ -48,7 +58,11 @@ class ChainStore:
     # -- reading ---------------------------------------------------------------------------
 
     async def head(self, chain: str) -> Document | None:
-        return await self.heads.find_one({"_id": chain})
+        head = await self.heads.find_one({"_id": chain})
+        if head is not None and is_sealed(head.get("pending")):
+            box = await self._box(head)
+            head["pending"] = json.loads(box.open(head["pending"]))
+        return head
 
     async def entries(self, chain: str, through: int) -> list[Entry]:
         """Entries 1 … `through` (the head's seq), in order."""
@@ -60,7 +74,7 @@ class ChainStore:
         )
         found: list[Entry] = []
         for page in pages:
-            found.extend(_entries_of(page))
+            found.extend(await self._entries_of(page))
         return [entry for entry in found if entry.get("seq", 0) <= through]
 
     async def key_seq(self, chain: str, key: str) -> int | None:
@@ -74,11 +88,15 @@ class ChainStore:
     ) -> None:
         """Step 1: the head records the entry about to be appended (and is created with
         the chain's first one)."""
+        # Sealed as its JSON text (without a cipher, as the document it always was).
+        sealed: Any = dict(pending)
+        if self.cipher is not None:
+            sealed = (await self._box(tenant)).seal(entry_text(sealed))
         await retry_busy(
             lambda: self.heads.update_one(
                 {"_id": chain},
                 {
-                    "$set": {"pending": dict(pending)},
+                    "$set": {"pending": sealed},
                     "$setOnInsert": {**tenant, "seq": 0, "hash": pending["entry"]["prev_hash"]},
                 },
                 upsert=True,
@@ -92,13 +110,14 @@ class ChainStore:
         page_id = _page_id(chain, page_of(entry["seq"]))
         if check:
             page = await self.pages.find_one({"_id": page_id})
-            if any(e.get("seq") == entry["seq"] for e in _entries_of(page)):
+            if any(e.get("seq") == entry["seq"] for e in await self._entries_of(page)):
                 return
+        sealed = (await self._box(tenant)).seal(entry_text(entry))
         await retry_busy(
             lambda: self.pages.update_one(
                 {"_id": page_id},
                 {
-                    "$push": {"entries": entry_text(entry)},
+                    "$push": {"entries": sealed},
                     "$setOnInsert": {**tenant, "chain": chain, "page": page_of(entry["seq"])},
                 },
                 upsert=True,
@@ -126,8 +145,9 @@ class ChainStore:
     ) -> None:
         """Store a chain received whole, pages first and head last; a repeat after a crash
         rewrites the same pages and finds the head there."""
+        box = await self._box(tenant)
         for number in range(page_of(len(entries)) + 1 if entries else 0):
-            chunk = [e for e in entries if page_of(e["seq"]) == number]
+            chunk = [box.seal(entry_text(e)) for e in entries if page_of(e["seq"]) == number]
             await retry_busy(
                 lambda chunk=chunk, number=number: self.pages.update_one(
                     {"_id": _page_id(chain, number)},
@@ -136,7 +156,7 @@ class ChainStore:
                             **tenant,
                             "chain": chain,
                             "page": number,
-                            "entries": [entry_text(e) for e in chunk],
+                            "entries": chunk,
                         }
                     },
                     upsert=True,
@@ -161,11 +181,12 @@ class ChainStore:
             if page is None:
                 continue
             kept = []
-            for entry in _entries_of(page):
+            box = await self._box(page)
+            for entry in await self._entries_of(page):
                 if entry.get("seq", 0) <= through and "record" in entry:
                     entry = {k: v for k, v in entry.items() if k != "record"}
                     removed += 1
-                kept.append(entry_text(entry))
+                kept.append(box.seal(entry_text(entry)))
             await retry_busy(
                 lambda page=page, kept=kept: self.pages.update_one(
                     {"_id": page["_id"]}, {"$set": {"entries": kept}}
@@ -173,13 +194,32 @@ class ChainStore:
             )
         return removed
 
+    # -- sealing ----------------------------------------------------------------------------
 
-def entry_text(entry: Entry) -> str:
+    async def _box(self, tenant: Mapping[str, Any]) -> TrustCipher | _Plain:
+        if self.cipher is None:
+            return _Plain()
+        return await self.cipher.for_trust(tenant.get("trust_id"))
+
+    async def _entries_of(self, page: Document | None) -> list[Entry]:
+        if page is None:
+            return []
+        box = await self._box(page)
+        return [json.loads(box.open(text)) for text in page.get("entries", [])]
+
+
+class _Plain:
+    """No cipher (unit tests' in-memory store): entries as text."""
+
+    def seal(self, text: str) -> str:
+        return text
+
+    def open(self, value: Any) -> Any:
+        return value
+
+
+def entry_text(entry: Mapping[str, Any]) -> str:
     return json.dumps(entry, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-
-
-def _entries_of(page: Document | None) -> list[Entry]:
-    return [json.loads(text) for text in (page or {}).get("entries", [])]
 
 
 def _page_id(chain: str, number: int) -> str:

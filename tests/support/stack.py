@@ -152,9 +152,10 @@ class TestStack:
         return env
 
     def create(self) -> None:
-        from services.common.dev_keys import ensure_transfer_signing_key
+        from services.common.dev_keys import ensure_data_keys, ensure_transfer_signing_key
 
         ensure_transfer_signing_key(ROOT / ".data" / "keys")  # records signs bundles with it
+        ensure_data_keys(ROOT / ".data" / "keys")  # every service seals free text with it
         rabbitmqctl("add_vhost", self.vhost)
         rabbitmqctl("set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*")
         self.run_log_dir.mkdir(parents=True, exist_ok=True)
