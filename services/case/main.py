@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.case import (
     api_actions,
+    api_adult_cases,
     api_calendar,
     api_case,
     api_deadlines,
@@ -31,6 +32,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
     store = CaseStore(runtime.db)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
+    runtime.relay.watch(store.adult_reads, write_once=True)
     ports = CasePorts(
         store,
         DocumentWriter(runtime.locks, runtime.relay),
@@ -50,6 +52,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
         api_calendar.router(ports, principal),
         api_case.router(ports, principal),
         api_actions.router(ports, principal),
+        api_adult_cases.router(ports, principal),
     ]
     return service_app("Harbour case", runtime, routers)
 
