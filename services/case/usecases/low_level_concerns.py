@@ -20,6 +20,8 @@ from services.case.usecases.adult_case_file import record_read, seen_as
 from services.common.auth import Principal
 from services.common.store import Document
 
+MAX_ADULTS = 500  # the adults most recently entered in a school's log
+
 
 async def log_low_level(
     ports: CasePorts, case: Mapping[str, Any], decision: Mapping[str, Any]
@@ -99,8 +101,10 @@ async def read_low_level_log(ports: CasePorts, principal: Principal) -> list[Adu
     if principal.school_id is None:
         return []  # the log is per school; a trust lead reads each case from the list
     store = ports.store
-    keys = await store.listed(low_level_list(principal.school_id))
-    logs = await store.low_level_logs_by_id(log_id(principal.school_id, k) for k in keys)
+    keys = await store.listed(low_level_list(principal.school_id))  # oldest first
+    logs = await store.low_level_logs_by_id(
+        log_id(principal.school_id, k) for k in keys[-MAX_ADULTS:]
+    )
     wanted = [e["case_id"] for log in logs for e in log["entries"]]
     cases = {c["_id"]: c for c in await store.adult_cases_by_id(wanted)}
     found: list[AdultLog] = []

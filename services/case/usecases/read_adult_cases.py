@@ -22,6 +22,8 @@ from services.common.auth import Principal
 from services.common.store import Document
 
 OPEN = ("awaiting_decision", "allegation")
+# A school has a handful of adult cases a year: the newest 500 are decades of them.
+MAX_LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ async def visible_cases(ports: CasePorts, principal: Principal) -> list[SeenCase
         list_id = trust_list(principal.trust_id)
     else:
         return []
-    cases = await ports.store.adult_cases_by_id(await ports.store.listed(list_id))
+    listed = await ports.store.listed(list_id)  # in the order the cases opened
+    cases = await ports.store.adult_cases_by_id(listed[-MAX_LISTED:])
     seen = [s for s in (seen_as(principal, case) for case in cases) if s is not None]
     seen.sort(key=lambda s: s.case["opened_at"], reverse=True)
     seen.sort(key=lambda s: s.case["status"] not in OPEN)
