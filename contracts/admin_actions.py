@@ -19,6 +19,8 @@ class AdminAction(StrEnum):
     SENDER_REGISTERED = "sender.registered"  # an Encompass sender, with its secret (intake)
     SENDER_CHANGED = "sender.changed"  # its name, trusts or secret (intake)
     CALENDAR_REPLACED = "calendar.replaced"  # terms, closures, working hours (case)
+    # Whether the trust lead manages concerns about adults with the headteacher (case).
+    ALLEGATION_SETTINGS_CHANGED = "allegation_settings.changed"
     STAFF_RECORDED = "staff.recorded"  # someone who may sit on the rota (notification)
     STAFF_REMOVED = "staff.removed"  # (notification)
     ROTA_REPLACED = "rota.replaced"  # who is alerted, in which order (notification)

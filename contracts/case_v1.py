@@ -10,6 +10,17 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.admin_actions import AdminActionRecorded
+from contracts.adult_cases import (
+    AdultCaseAccessChanged,
+    AdultCaseConcluded,
+    AdultCaseDecided,
+    AdultCaseOpened,
+    AdultCasesRead,
+    LadoReferred,
+    LowLevelPattern,
+    SubjectSuspended,
+    SuspensionConfirmed,
+)
 from contracts.case_vocabulary import (
     Agency,
     ClosureOutcome,
@@ -22,7 +33,8 @@ from contracts.case_vocabulary import (
 
 # 1.1: the case file's steps (triage decided … fgm reported), each added to the chronology,
 # and the admin actions (calendars) for the audit log.
-SCHEMA_VERSION = "1.1"
+# 1.2: the adult cases' steps (case.adult_case.*, payloads in contracts/adult_cases.py).
+SCHEMA_VERSION = "1.2"
 
 DEADLINE_APPROACHING = "case.deadline.approaching.v1"
 DEADLINE_BREACHED = "case.deadline.breached.v1"
@@ -41,6 +53,17 @@ REFERRAL_MADE = "case.referral.made.v1"
 REFERRAL_FEEDBACK = "case.referral.feedback.v1"
 REFERRAL_ESCALATED = "case.referral.escalated.v1"
 FGM_REPORTED = "case.fgm.reported.v1"
+
+# Concerns about adults (KCSIE Part 4): each step an entry in the adult case's chronology.
+ADULT_CASE_OPENED = "case.adult_case.opened.v1"
+ADULT_CASE_ACCESS_CHANGED = "case.adult_case.access_changed.v1"
+ADULT_CASE_DECIDED = "case.adult_case.decided.v1"
+ADULT_LADO_REFERRED = "case.adult_case.lado_referred.v1"
+ADULT_SUBJECT_SUSPENDED = "case.adult_case.suspended.v1"
+ADULT_SUSPENSION_CONFIRMED = "case.adult_case.suspension_confirmed.v1"
+ADULT_CASE_CONCLUDED = "case.adult_case.concluded.v1"
+ADULT_LOW_LEVEL_PATTERN = "case.adult_case.low_level_pattern.v1"
+ADULT_CASES_READ = "case.adult_case.read.v1"
 
 
 class DeadlineRule(StrEnum):
@@ -238,4 +261,13 @@ EVENTS: dict[str, type[BaseModel]] = {
     REFERRAL_ESCALATED: ReferralEscalated,
     FGM_REPORTED: FgmReported,
     ADMIN_ACTION_RECORDED: AdminActionRecorded,
+    ADULT_CASE_OPENED: AdultCaseOpened,
+    ADULT_CASE_ACCESS_CHANGED: AdultCaseAccessChanged,
+    ADULT_CASE_DECIDED: AdultCaseDecided,
+    ADULT_LADO_REFERRED: LadoReferred,
+    ADULT_SUBJECT_SUSPENDED: SubjectSuspended,
+    ADULT_SUSPENSION_CONFIRMED: SuspensionConfirmed,
+    ADULT_CASE_CONCLUDED: AdultCaseConcluded,
+    ADULT_LOW_LEVEL_PATTERN: LowLevelPattern,
+    ADULT_CASES_READ: AdultCasesRead,
 }

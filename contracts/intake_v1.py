@@ -8,11 +8,13 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.admin_actions import AdminActionRecorded
+from contracts.adult_cases import AdultSubject
 from contracts.vocabulary import BodyArea, BodyView, Category, MarkKind
 
 # 1.1: ConcernRaised.body_map (optional, default []).
 # 1.2: PupilLeft.destination_urn (optional).
-SCHEMA_VERSION = "1.2"
+# 1.3: intake.adult_concern.raised.v1 (a concern about an adult).
+SCHEMA_VERSION = "1.3"
 
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
@@ -21,6 +23,7 @@ PUPIL_LEFT = "intake.pupil.left.v1"
 ENCOMPASS_NOTIFIED = "intake.encompass.notified.v1"
 ENCOMPASS_AMENDED = "intake.encompass.amended.v1"
 ADMIN_ACTION_RECORDED = "intake.admin.action_recorded.v1"
+ADULT_CONCERN_RAISED = "intake.adult_concern.raised.v1"
 
 Text = Field(max_length=10_000)
 OptionalText = Field(default=None, max_length=10_000)
@@ -142,6 +145,22 @@ class EncompassAmended(EncompassNotified):
     )
 
 
+class AdultConcernRaised(_Payload):
+    """A member of staff raised a concern about an adult who works with the school's
+    children (KCSIE Part 4). Carries the full content for the adult case's own chronology;
+    it never enters a child's chronology (a child involved gets a content-free pointer)."""
+
+    adult_concern_id: str
+    case_id: str = Field(description="the adult case it opens (contracts.adult_cases)")
+    subject: AdultSubject
+    occurred_at: AwareDatetime = Field(description="when it happened or was seen")
+    received_at: AwareDatetime = Field(description="when Harbour accepted the concern")
+    description: str = Text
+    children_involved: list[str] = Field(default_factory=list, max_length=30)
+    whistleblowing: bool = Field(description="raised under the whistleblowing procedure")
+    reported_by: Reporter
+
+
 EVENTS: dict[str, type[BaseModel]] = {
     SCHOOL_RECORDED: SchoolRecorded,
     PUPIL_RECORDED: PupilRecorded,
@@ -150,4 +169,5 @@ EVENTS: dict[str, type[BaseModel]] = {
     ENCOMPASS_NOTIFIED: EncompassNotified,
     ENCOMPASS_AMENDED: EncompassAmended,
     ADMIN_ACTION_RECORDED: AdminActionRecorded,
+    ADULT_CONCERN_RAISED: AdultConcernRaised,
 }

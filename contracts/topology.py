@@ -27,6 +27,18 @@ CASE_STEPS = (
     case_v1.FGM_REPORTED,
 )
 
+# The steps of an adult case (KCSIE Part 4), each an entry in the adult case's chronology.
+ADULT_CASE_STEPS = (
+    case_v1.ADULT_CASE_OPENED,
+    case_v1.ADULT_CASE_ACCESS_CHANGED,
+    case_v1.ADULT_CASE_DECIDED,
+    case_v1.ADULT_LADO_REFERRED,
+    case_v1.ADULT_SUBJECT_SUSPENDED,
+    case_v1.ADULT_SUSPENSION_CONFIRMED,
+    case_v1.ADULT_CASE_CONCLUDED,
+    case_v1.ADULT_LOW_LEVEL_PATTERN,
+)
+
 EXCHANGE = "harbour.events"
 SERVICES = ("intake", "case", "notification", "records")
 
@@ -109,6 +121,31 @@ QUEUES: tuple[QueueSpec, ...] = (
             case_v1.ADMIN_ACTION_RECORDED,
             notification_v1.ADMIN_ACTION_RECORDED,
         ),
+    ),
+    # Concerns about adults: case opens the adult case and runs its clocks (lado-referral,
+    # suspension-confirmation); notification alerts the case managers directly (never the
+    # DSL rota: a DSL may be the subject); records keeps the adult case's own chronology,
+    # its access log and the content-free pointers in the children's files.
+    QueueSpec(
+        "case",
+        "adult_cases",
+        (
+            intake_v1.ADULT_CONCERN_RAISED,
+            case_v1.ADULT_CASE_DECIDED,
+            case_v1.ADULT_LADO_REFERRED,
+            case_v1.ADULT_SUBJECT_SUSPENDED,
+            case_v1.ADULT_SUSPENSION_CONFIRMED,
+        ),
+    ),
+    QueueSpec(
+        "notification",
+        "adult_cases",
+        (case_v1.ADULT_CASE_OPENED, case_v1.ADULT_LOW_LEVEL_PATTERN),
+    ),
+    QueueSpec(
+        "records",
+        "adult_cases",
+        (intake_v1.ADULT_CONCERN_RAISED, *ADULT_CASE_STEPS, case_v1.ADULT_CASES_READ),
     ),
 )
 

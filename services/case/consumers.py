@@ -6,8 +6,14 @@ from functools import partial
 
 from contracts import case_v1, intake_v1, notification_v1, records_v1
 from services.case.ports import CasePorts
-from services.case.usecases import file_transfer_deadline, meet_case_deadlines, start_deadline
+from services.case.usecases import (
+    adult_case_clock,
+    file_transfer_deadline,
+    meet_case_deadlines,
+    start_deadline,
+)
 from services.case.usecases.meet_deadline import police_alert_acknowledged
+from services.case.usecases.open_adult_case import open_adult_case
 from services.case.usecases.record_pupil import record_pupil
 from services.case.usecases.record_school import record_school
 from services.common.runtime import ServiceRuntime
@@ -34,6 +40,18 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
         {
             records_v1.TRANSFER_STARTED: partial(file_transfer_deadline.transfer_started, ports),
             records_v1.TRANSFER_RECEIVED: partial(file_transfer_deadline.transfer_received, ports),
+        },
+    )
+    runtime.consume(
+        "case.adult_cases",
+        {
+            intake_v1.ADULT_CONCERN_RAISED: partial(open_adult_case, ports),
+            case_v1.ADULT_CASE_DECIDED: partial(adult_case_clock.decided, ports),
+            case_v1.ADULT_LADO_REFERRED: partial(adult_case_clock.lado_referred, ports),
+            case_v1.ADULT_SUBJECT_SUSPENDED: partial(adult_case_clock.suspended, ports),
+            case_v1.ADULT_SUSPENSION_CONFIRMED: partial(
+                adult_case_clock.suspension_confirmed, ports
+            ),
         },
     )
     runtime.consume(

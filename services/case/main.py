@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.case import (
     api_actions,
+    api_adult_cases,
     api_calendar,
     api_case,
     api_deadlines,
@@ -32,6 +33,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
     store = CaseStore(runtime.db, runtime.cipher)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
+    runtime.relay.watch(store.adult_reads, write_once=True)
     writer = DocumentWriter(runtime.locks, runtime.relay)
     writer.seal_fields(store.cases, CASE_TEXT)
     ports = CasePorts(
@@ -53,6 +55,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
         api_calendar.router(ports, principal),
         api_case.router(ports, principal),
         api_actions.router(ports, principal),
+        api_adult_cases.router(ports, principal),
     ]
     return service_app("Harbour case", runtime, routers)
 

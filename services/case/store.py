@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.cases import case_key
+from services.case.store_adult_cases import AdultCaseQueries
 from services.case.store_cases import CaseFileQueries
 from services.common.field_cipher import FieldCipher
 from services.common.outbox import ensure_outbox_index, load_keys, merge_updates, push_events
@@ -23,7 +24,7 @@ from services.common.timers import Timers
 from services.common.unit_of_work import Event
 
 
-class CaseStore(CaseFileQueries):
+class CaseStore(CaseFileQueries, AdultCaseQueries):
     def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
         self.cipher = cipher
         # One per child per school (`_id` = "<school>/<pupil>"): the DSL's working file.
@@ -44,13 +45,26 @@ class CaseStore(CaseFileQueries):
         # Meetings that arrived before the deadline they meet (usecases/meet_deadline.py).
         self.early_meets: AsyncCollection[Document] = db["early_meets"]
         self.deadline_timers = Timers(db["deadline_timers"])
+        # Concerns about adults (store_adult_cases.py).
+        self.adult_cases: AsyncCollection[Document] = db["adult_cases"]
+        self.adult_case_lists: AsyncCollection[Document] = db["adult_case_lists"]
+        self.low_level_logs: AsyncCollection[Document] = db["low_level_logs"]
+        self.trust_settings: AsyncCollection[Document] = db["trust_settings"]
+        self.adult_reads: AsyncCollection[Document] = db["adult_reads"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.deadlines, self.cases, self.calendars)
+        return (
+            self.deadlines,
+            self.cases,
+            self.calendars,
+            self.adult_cases,
+            self.low_level_logs,
+            self.trust_settings,
+        )
 
     async def ensure_indexes(self) -> None:
-        for collection in self.with_outbox:
+        for collection in (*self.with_outbox, self.adult_reads):
             await ensure_outbox_index(collection)
         await self.deadlines.create_index(
             [("school_id", ASCENDING), ("due_at", ASCENDING)], name="school_due"
@@ -109,8 +123,9 @@ class CaseStore(CaseFileQueries):
         limit: int,
     ) -> list[Document]:
         """Deadlines within a tenant's scope, soonest first (unplaced ones, with no due time,
-        sort first)."""
-        query: dict[str, Any] = dict(scope)
+        sort first). Never an adult case's (lado-referral, suspension-confirmation): those
+        are for its case manager, on the case itself; a DSL may be the adult."""
+        query: dict[str, Any] = {**scope, "subject.kind": {"$ne": "adult"}}
         if pupil_id is not None:
             query["pupil_id"] = pupil_id
         if status is not None:

@@ -14,6 +14,7 @@ from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
 from services.intake import (
     api,
+    api_adult_concerns,
     api_concerns,
     api_directory,
     api_encompass,
@@ -35,7 +36,7 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(store.schools, store.pupils, store.notices, store.senders)
     # A concern is written once, with its event; only the relay touches it afterwards.
-    runtime.relay.watch(store.concerns, store.admin_actions, write_once=True)
+    runtime.relay.watch(store.concerns, store.admin_actions, store.adult_concerns, write_once=True)
     writer = DocumentWriter(runtime.locks, runtime.relay)
     writer.seal_fields(store.concerns, CONCERN_TEXT)
     writer.seal_fields(store.notices, NOTICE_TEXT)
@@ -50,6 +51,7 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     routers = [
         api.router(ports, principal),
         api_concerns.router(ports, principal),
+        api_adult_concerns.router(ports, principal),
         api_roster.router(ports, principal),
         api_senders.router(ports, principal),
         api_encompass.router(ports, principal),

@@ -28,6 +28,7 @@ from services.intake.domain.concerns import ConcernSubmission
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import pupil_key
 from services.intake.sealed_fields import CONCERN_TEXT, NOTICE_TEXT
+from services.intake.store_adult_concerns import AdultConcernQueries
 from services.intake.store_directory import DirectoryQueries
 from services.intake.store_notices import NoticeQueries
 
@@ -40,12 +41,14 @@ ROSTER_PROJECTION = dict.fromkeys(
 )
 
 
-class IntakeStore(NoticeQueries, DirectoryQueries):
+class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
     def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
         self.cipher = cipher
         self.schools: AsyncCollection[Document] = db["schools"]
         self.pupils: AsyncCollection[Document] = db["pupils"]
         self.concerns: AsyncCollection[Document] = db["concerns"]
+        # Concerns about adults (store_adult_concerns.py): written once, with their event.
+        self.adult_concerns: AsyncCollection[Document] = db["adult_concerns"]
         # Police forces and hubs, with the shared secret that signs their requests.
         self.senders: AsyncCollection[Document] = db["encompass_senders"]
         # One document per child per incident (`_id` = notification_id), with its outbox.
@@ -63,6 +66,7 @@ class IntakeStore(NoticeQueries, DirectoryQueries):
             self.notices,
             self.senders,
             self.admin_actions,
+            self.adult_concerns,
         )
 
     async def ensure_indexes(self) -> None:

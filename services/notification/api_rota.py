@@ -80,7 +80,13 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
 
 
 def staff_view(member: Document) -> dict[str, Any]:
-    return {"user_id": member["user_id"], "name": member["name"], "role": member["role"]}
+    return {
+        "user_id": member["user_id"],
+        "name": member["name"],
+        "role": member["role"],
+        "email": member.get("email"),
+        "phone": member.get("phone"),
+    }
 
 
 def rota_view(stored: Document) -> dict[str, Any]:

@@ -7,6 +7,10 @@ from functools import partial
 from contracts import case_v1, intake_v1, records_v1
 from services.common.runtime import ServiceRuntime
 from services.notification.ports import NotificationPorts
+from services.notification.usecases.alert_case_managers import (
+    adult_case_opened,
+    low_level_pattern_found,
+)
 from services.notification.usecases.amend_alert import amend_alert
 from services.notification.usecases.escalate_for_deadline import escalate_for_deadline
 from services.notification.usecases.file_offered import file_offered
@@ -40,4 +44,11 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
     )
     runtime.consume(
         "notification.transfers", {records_v1.TRANSFER_OFFERED: partial(file_offered, ports)}
+    )
+    runtime.consume(
+        "notification.adult_cases",
+        {
+            case_v1.ADULT_CASE_OPENED: partial(adult_case_opened, ports),
+            case_v1.ADULT_LOW_LEVEL_PATTERN: partial(low_level_pattern_found, ports),
+        },
     )

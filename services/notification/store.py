@@ -9,6 +9,9 @@
   staff carry an outbox: their admin audit events)
 - admin_actions: administrative actions with no document of their own left to carry their
   audit event (removing a member of staff), written once with it
+- adult_notices: one per event that told case managers of a concern about an adult (`_id`
+  = the event's id): whom it reached and whom it could not; adult_routes: per adult case
+  (`_id` = its id), who manages it, for its deadlines' notices
 
 Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
@@ -44,6 +47,8 @@ class NotificationStore:
         self.alert_timers = Timers(db["alert_timers"])
         self.delivery_timers = Timers(db["delivery_timers"])
         self.admin_actions: AsyncCollection[Document] = db["admin_actions"]
+        self.adult_notices: AsyncCollection[Document] = db["adult_notices"]
+        self.adult_routes: AsyncCollection[Document] = db["adult_routes"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -212,6 +217,25 @@ class NotificationStore:
     async def staff_ids(self, school_id: str) -> set[str]:
         cursor = self.staff.find({"school_id": school_id}, projection={"user_id": 1})
         return {member["user_id"] async for member in cursor}
+
+    async def staff_at(self, school_id: str) -> list[Document]:
+        """Every member of staff notification knows at the school (a short list)."""
+        return await self.staff_of(school_id, limit=5000)
+
+    # --- concerns about adults --------------------------------------------------------------
+
+    async def adult_notice(self, notice_id: str) -> Document | None:
+        return await self.adult_notices.find_one({"_id": notice_id})
+
+    async def add_adult_notice(self, notice: Document) -> bool:
+        return await insert_if_absent(self.adult_notices, notice)
+
+    async def adult_route(self, case_id: str) -> Document | None:
+        return await self.adult_routes.find_one({"_id": case_id})
+
+    async def keep_adult_route(self, route: Document) -> None:
+        """Who manages the case, as it opened (its manager role never changes)."""
+        await insert_if_absent(self.adult_routes, route)
 
     async def remove_staff(self, school_id: str, user_id: str) -> None:
         await self.staff.delete_one({"_id": _staff_id(school_id, user_id), "school_id": school_id})

@@ -5,9 +5,11 @@ from __future__ import annotations
 from functools import partial
 
 from contracts import case_v1, intake_v1, notification_v1
+from contracts.topology import ADULT_CASE_STEPS
 from services.common.runtime import ServiceRuntime
 from services.records.domain.chronology import CASE_STEPS
 from services.records.ports import RecordsPorts
+from services.records.usecases import adult_case_events
 from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.admin_audit import record_admin_action
 from services.records.usecases.audit_deadline_met import audit_deadline_met
@@ -36,6 +38,19 @@ def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
     )
     runtime.consume(
         "records.transfers", {intake_v1.PUPIL_LEFT: partial(transfer_for_leaver, ports)}
+    )
+    adult_step = partial(adult_case_events.adult_step, ports)
+    runtime.consume(
+        "records.adult_cases",
+        {
+            intake_v1.ADULT_CONCERN_RAISED: adult_step,
+            **dict.fromkeys(ADULT_CASE_STEPS, adult_step),
+            case_v1.ADULT_CASE_OPENED: partial(adult_case_events.adult_case_opened, ports),
+            case_v1.ADULT_CASE_ACCESS_CHANGED: partial(
+                adult_case_events.adult_access_changed, ports
+            ),
+            case_v1.ADULT_CASES_READ: partial(adult_case_events.adult_cases_read, ports),
+        },
     )
     runtime.consume("records.audit", {case_v1.DEADLINE_MET: partial(audit_deadline_met, ports)})
     runtime.consume(

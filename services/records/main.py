@@ -14,6 +14,7 @@ from services.common.unit_of_work import DocumentWriter
 from services.records import (
     api_access,
     api_admin_audit,
+    api_adult_cases,
     api_chronology,
     api_retention,
     api_transfer_links,
@@ -56,6 +57,7 @@ def build_app(settings: RecordsSettings) -> FastAPI:
         api_retention.router(ports, principal),
         api_transfer_links.router(ports),
         api_admin_audit.router(ports, principal),
+        api_adult_cases.router(ports, principal),
     ]
     return service_app("Harbour records", runtime, routers)
 

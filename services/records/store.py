@@ -11,6 +11,8 @@
 - closed_files: school id → the pupils whose file closed when they left (retention review)
 - admin_audit, admin_log, admin_log_heads: administrative actions the other services
   reported, and each trust's and school's list of them (store_admin_log.py)
+- adult cases' chronologies and access logs, children's pointers to them, and who may see
+  each (store_adult_cases.py)
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.common.field_cipher import FieldCipher
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.records.store_admin_log import AdminLogQueries
+from services.records.store_adult_cases import AdultCaseRecords
 from services.records.store_chains import ChainStore
 from services.records.store_transfers import TransferStore
 
 
-class RecordsStore(TransferStore, AdminLogQueries):
+class RecordsStore(TransferStore, AdminLogQueries, AdultCaseRecords):
     def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
         super().__init__(db)
         # A child's file and its access log are sealed at rest, entry by entry.
@@ -46,6 +49,10 @@ class RecordsStore(TransferStore, AdminLogQueries):
         self.admin_audit: AsyncCollection[Document] = db["admin_audit"]
         self.admin_log: AsyncCollection[Document] = db["admin_log"]
         self.admin_log_heads: AsyncCollection[Document] = db["admin_log_heads"]
+        self.adult_files = ChainStore(db, "adult", cipher)
+        self.adult_access_log = ChainStore(db, "adult_access", cipher)
+        self.pointers = ChainStore(db, "pointer", cipher)
+        self.adult_case_access: AsyncCollection[Document] = db["adult_case_access"]
 
     async def ensure_indexes(self) -> None:
         await self.ensure_transfer_indexes()

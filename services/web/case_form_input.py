@@ -118,6 +118,9 @@ def _read(filled: Filled, f: Field, now: datetime) -> tuple[Any, str | None]:
             return None, "Up to 30 lines of 200 characters"
         return lines, None
     if f.kind == "date":
+        blank = not any(filled.value(f"{f.name}-{p}") for p in ("day", "month", "year"))
+        if blank and not f.required:
+            return None, None
         return _date(filled, f.name)
     if f.kind == "datetime":
         return _moment(filled, f.name, now, past_only=f.past_only)

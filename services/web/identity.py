@@ -14,6 +14,12 @@ ALERT_READERS = SAFEGUARDING_READERS | {Role.HEADTEACHER}
 # Children's cases: the DSLs, the headteacher (1.13) and the trust lead.
 CASE_READERS = SAFEGUARDING_READERS | {Role.HEADTEACHER}
 SETTINGS_USERS = frozenset({Role.ADMIN, Role.HEADTEACHER})
+# Who may manage concerns about adults, or be named on one (pages/allegations.py).
+ALLEGATIONS_USERS = DSL_ROLES | {
+    Role.HEADTEACHER,
+    Role.CHAIR_OF_GOVERNORS,
+    Role.TRUST_SAFEGUARDING_LEAD,
+}
 
 
 class SignInRequired(Exception):
@@ -80,6 +86,8 @@ class User:
             return "/alerts"
         if self.at_school and self.has(SETTINGS_USERS) and not self.has(frozenset({Role.STAFF})):
             return "/settings"
+        if self.has(frozenset({Role.CHAIR_OF_GOVERNORS})):
+            return "/allegations"
         if self.at_school:
             return "/concerns/new"
         return "/encompass"
@@ -88,10 +96,13 @@ class User:
         links: list[tuple[str, str]] = []
         if self.at_school:
             links += [("Record a concern", "/concerns/new"), ("My concerns", "/concerns/mine")]
+            links.append(("Report a concern about an adult", "/adult-concerns/new"))
         if self.has(ALERT_READERS):
             links.append(("Alerts", "/alerts"))
         if self.has(CASE_READERS):
             links.append(("Cases", "/cases"))
+        if self.has(ALLEGATIONS_USERS):
+            links.append(("Allegations", "/allegations"))
         if self.has(SAFEGUARDING_READERS):
             links.append(("Deadlines", "/deadlines"))
         if self.at_school and self.is_dsl:
@@ -106,6 +117,8 @@ class User:
             links.append(("Trust overview", "/trust"))
         if self.has(frozenset({Role.ADMIN})):
             links.append(("Audit log", "/admin-audit"))
+        if self.principal.trust_wide and self.has(frozenset({Role.ADMIN})):
+            links.append(("Concerns about adults", "/settings/allegations"))
         return links
 
 

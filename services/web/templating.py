@@ -66,6 +66,17 @@ ACCESS_ACTIONS = {
 }
 
 
+# What each access to an adult case was, as its access log says it.
+ADULT_ACCESS_ACTIONS = {
+    "chronology.read": "Read the chronology",
+    "case.read": "Read the case",
+    "list.read": "Saw it in the list of allegations",
+    "low_level_log.read": "Saw it in the low-level concerns log",
+    "retention_review.read": "Saw it in the retention review",
+    "access_log.read": "Read the access log",
+}
+
+
 def area_label(area: str) -> str:
     known = area in BodyArea.__members__.values()
     return area.replace("_", " ").capitalize() if known else area
@@ -101,6 +112,7 @@ class Pages:
             kinds=KIND_LABELS,
             rules=RULE_LABELS,
             access_actions=ACCESS_ACTIONS,
+            adult_access_actions=ADULT_ACCESS_ACTIONS,
             body_map=body_map,
             dev_login=dev_login,
             oidc=oidc,

@@ -3,6 +3,8 @@ violation. Pages are visited as the people who use them, with data on them."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page
@@ -165,6 +167,89 @@ def test_no_serious_or_critical_violation_on_any_page(
     sign_in(page, web_url, "admin-t", "admin", trust=world.trust_id)
     found += _check(page, f"{web_url}/admin-audit", "Audit log")
     found += _check(page, f"{web_url}/sign-out", "You have signed out")
+
+    context.close()
+    assert found == []
+
+
+@pytest.fixture(scope="module")
+def adult_case(world: World) -> tuple[str, str]:
+    """A concern about an adult the teacher raised: its id (the receipt's) and its case's."""
+    staff = bearer(token(world.teacher, "staff", school=world.school_id))
+    body = {
+        "school_id": world.school_id,
+        "subject": {"name": "Sam Teach", "role": "staff", "staff_user_id": "teacher-9"},
+        "occurred_at": "2026-03-09T15:30:00+00:00",
+        "description": "Shouted at a pupil and grabbed his arm in the corridor.",
+        "children_involved": [world.pupil_id],
+    }
+    response = httpx.post(
+        world.url("intake", "/v1/adult-concerns"),
+        json=body,
+        headers={**staff, "Idempotency-Key": unique("key")},
+        timeout=30,
+    )
+    assert response.status_code == 202, response.text
+    concern_id = str(response.json()["adult_concern_id"])
+    head = bearer(token("head-1", "headteacher", school=world.school_id))
+
+    def case_id() -> str | None:
+        cases = httpx.get(world.url("case", "/v1/adult-cases"), headers=head, timeout=30).json()
+        return next(
+            (c["case_id"] for c in cases["cases"] if c["adult_concern_id"] == concern_id), None
+        )
+
+    found = until(case_id)
+    assert found, "case never opened the adult case"
+    return concern_id, str(found)
+
+
+def test_no_serious_or_critical_violation_on_the_allegations_pages(
+    browser: Browser, web_url: str, world: World, adult_case: tuple[str, str]
+):
+    concern_id, case_id = adult_case
+    context = new_context(browser, bypass_csp=True)  # lets axe be injected
+    page = context.new_page()
+    found: list[str] = []
+
+    sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
+    found += _check(page, f"{web_url}/adult-concerns/new", "Report a concern about an adult")
+    page.get_by_role("button", name="Send the concern").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"adult concern form with errors: {v}" for v in violations(page)]
+    page.get_by_label("Pupil's name").fill("hart")
+    page.get_by_role("button", name="Find pupil").click()
+    page.get_by_label(re.compile("^Amelia Hart")).wait_for()
+    found += [f"adult concern form with pupils: {v}" for v in violations(page)]
+    sent = f"{web_url}/adult-concerns/{concern_id}/sent"
+    found += _check(page, sent, "Concern about an adult sent")
+    page.goto(f"{web_url}/sign-out")
+
+    sign_in(page, web_url, "head-1", "headteacher", school=world.school_id)
+    found += _check(page, f"{web_url}/allegations", "Allegations")
+    case = f"{web_url}/allegations/{case_id}"
+    found += _check(page, case, "Sam Teach")
+    for form, heading in (
+        ("decision", "Decide whether it meets the harm threshold"),
+        ("lado", "Record the LADO referral"),
+        ("suspension", "Record a suspension"),
+        ("confirmation", "Record the written confirmation"),
+        ("outcome", "Record the outcome"),
+        ("dsls", "Name DSLs on the case"),
+    ):
+        found += _check(page, f"{case}/{form}", heading)
+    page.goto(f"{case}/decision")
+    page.get_by_role("button", name="Save decision").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"decision form with errors: {v}" for v in violations(page)]
+    found += _check(page, f"{case}/access-log", "Access log")
+    found += _check(page, f"{web_url}/allegations/low-level", "Low-level concerns log")
+    retention = f"{web_url}/allegations/retention"
+    found += _check(page, retention, "Retention review: concerns about adults")
+    page.goto(f"{web_url}/sign-out")
+
+    sign_in(page, web_url, "admin-t", "admin", trust=world.trust_id)
+    found += _check(page, f"{web_url}/settings/allegations", "Concerns about adults")
 
     context.close()
     assert found == []

@@ -21,18 +21,43 @@ PRIORITY_LABELS: dict[Priority, str] = {
 }
 
 # What an alert is about when it is not a concern or police notification: a step on a
-# child's case that is late. Said without a word of the child or the case.
-Topic = Literal["alert", "action_overdue", "feedback_chase", "incoming_file"]
+# child's case that is late, or a concern about an adult for its case manager. Said
+# without a word of the child, the adult or the case.
+Topic = Literal[
+    "alert",
+    "action_overdue",
+    "feedback_chase",
+    "incoming_file",
+    "adult_concern",
+    "adult_pattern",
+    "adult_deadline_approaching",
+    "adult_deadline_breached",
+]
+# Told to a case manager directly, off the rota, and never acknowledged: the case is the
+# thing to open.
+ADULT_TOPICS: frozenset[Topic] = frozenset(
+    {"adult_concern", "adult_pattern", "adult_deadline_approaching", "adult_deadline_breached"}
+)
 TOPIC_LABELS: dict[Topic, str] = {
     "action_overdue": "Safeguarding action overdue",
     "feedback_chase": "Chase children's social care for feedback",
     "incoming_file": "Incoming child protection file",
+    "adult_concern": "A concern about an adult",
+    "adult_pattern": "A pattern of low-level concerns about an adult",
+    "adult_deadline_approaching": "A deadline on a concern about an adult is approaching",
+    "adult_deadline_breached": "A deadline on a concern about an adult has passed",
 }
 _TOPIC_CONTEXT: dict[Topic, str] = {
     "action_overdue": "An action on a child's case was not done by its date.",
     "feedback_chase": "Feedback on a referral is due or overdue: chase it, and escalate if"
     " the response is not good enough.",
     "incoming_file": "Another school has sent you a child's file: accept it in Harbour.",
+    "adult_concern": "You manage concerns about adults at this school: open Allegations in"
+    " Harbour to decide whether it meets the harm threshold.",
+    "adult_pattern": "A third low-level concern about the same adult within 12 months: consider"
+    " whether the pattern meets the harm threshold.",
+    "adult_deadline_approaching": "Open the case under Allegations in Harbour to see which.",
+    "adult_deadline_breached": "Open the case under Allegations in Harbour to see which.",
 }
 
 _REASON_PREFIXES: dict[Reason, str] = {
@@ -117,12 +142,18 @@ def email_subject(notice: Notice) -> str:
 
 
 def email_body(notice: Notice) -> str:
+    adult = notice.topic in ADULT_TOPICS
     paragraphs = [
         f"{headline(notice)}.",
-        f"Open Harbour to view and acknowledge it:\n{notice.alert_url}",
+        f"Open Harbour to view {'it' if adult else 'and acknowledge it'}:\n{notice.alert_url}",
         *_context(notice),
-        "For the child's privacy this message contains no details of the child or the"
-        " concern. Please do not forward it; sign in to Harbour to see them.",
+        (
+            "This message is confidential and contains no details of the adult, any child or"
+            " the concern. Please do not forward it; sign in to Harbour to see them."
+            if adult
+            else "For the child's privacy this message contains no details of the child or the"
+            " concern. Please do not forward it; sign in to Harbour to see them."
+        ),
     ]
     return "\n\n".join(paragraphs) + "\n"
 
@@ -136,7 +167,8 @@ def push_title(notice: Notice) -> str:
 
 
 def push_body(notice: Notice) -> str:
-    return " ".join([*_context(notice), "Open Harbour to view and acknowledge it."])
+    last = "Open Harbour to view it." if notice.topic in ADULT_TOPICS else None
+    return " ".join([*_context(notice), last or "Open Harbour to view and acknowledge it."])
 
 
 def gateway_personalisation(notice: Notice) -> dict[str, str]:

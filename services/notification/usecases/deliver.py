@@ -64,6 +64,9 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
 async def _notice(ports: NotificationPorts, delivery: Document) -> Notice | LinkNotice | None:
     """What the delivery says; None when its alert was acknowledged first (or is gone)."""
     if delivery.get("message") is not None:
+        # A message of its own (no alert behind it): a case manager's notice, or a link.
+        if delivery.get("message_kind") == "notice":
+            return Notice.model_validate(delivery["message"])
         return LinkNotice.model_validate(delivery["message"])
     alert = await ports.store.alert(delivery["alert_id"])
     if alert is None or alert["acknowledged_at"] is not None:

@@ -4,7 +4,10 @@ The alert climbed is the one this event climbed before (a redelivery: no further
 unacknowledged alert that started the deadline, else an unacknowledged alert made for the
 deadline's approaching phase. With none left open (none was raised, or it was acknowledged
 but the deadline is still open), the deadline gets an alert of its own, as urgent as the
-one that started it."""
+one that started it.
+
+An adult case's deadline (its subject is the adult case) climbs no rota: its case managers
+are told directly (alert_case_managers.py), since a DSL on the rota may be the adult."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from contracts.vocabulary import Priority
 from services.notification.domain.alerts import alert_for_deadline, alerts_a_deadline_climbs
 from services.notification.domain.escalation import EventReason
 from services.notification.ports import NotificationPorts
+from services.notification.usecases.alert_case_managers import adult_deadline_reached
 from services.notification.usecases.escalate import alert_climbed_by, climb_for_event
 
 REASONS: dict[str, EventReason] = {
@@ -26,6 +30,9 @@ async def escalate_for_deadline(
     ports: NotificationPorts, event: Envelope[case_v1.DeadlineChanged]
 ) -> list[int]:
     """Returns the tiers (0-based) the event reached."""
+    if event.subject.kind == "adult":
+        await adult_deadline_reached(ports, event)
+        return []
     alert_id = await _open_alert(ports, event) or await _alert_of_its_own(ports, event)
     return await climb_for_event(
         ports, alert_id, event.school_id, REASONS[event.event_type], event.event_id

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from services.records.domain.chain import Head, next_entry
 from services.records.ports import RecordsPorts
@@ -42,6 +42,17 @@ class ChainRef:
         return {"trust_id": self.trust_id, "school_id": self.school_id, "pupil_id": self.pupil_id}
 
 
+class ChainTarget(Protocol):
+    """Any chain: its id and the tenant fields stored on its head and pages (a child's
+    file is a ChainRef; an adult case's chains are named the same way)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def tenant(self) -> dict[str, str]: ...
+
+
 @dataclass(frozen=True)
 class Appended:
     seq: int
@@ -51,7 +62,7 @@ class Appended:
 async def append(
     ports: RecordsPorts,
     chains: ChainStore,
-    ref: ChainRef,
+    ref: ChainTarget,
     record: Mapping[str, Any],
     *,
     key: str | None = None,
@@ -63,7 +74,7 @@ async def append(
 async def append_held(
     ports: RecordsPorts,
     chains: ChainStore,
-    ref: ChainRef,
+    ref: ChainTarget,
     record: Mapping[str, Any],
     *,
     key: str | None = None,
@@ -87,7 +98,7 @@ async def append_held(
 async def _complete(
     ports: RecordsPorts,
     chains: ChainStore,
-    ref: ChainRef,
+    ref: ChainTarget,
     pending: Mapping[str, Any],
     *,
     check: bool,

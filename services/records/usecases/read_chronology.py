@@ -2,6 +2,9 @@
 chain it holds, in the order things happened, with corrections beside what they correct.
 Every read is written to the child's access log.
 
+Pointers to concerns about adults involving the child show only to those who may see the
+adult case (usecases/child_pointers.py); to anyone else the file reads as without them.
+
 A read is one page: the newest `limit` entries (before `before`, a page's `earlier`), in
 the order things happened. A DSL looks at what happened lately first; 1,000 entries, the
 default, is the whole file of nearly every child."""
@@ -15,9 +18,11 @@ from typing import Any
 from services.common.auth import SAFEGUARDING_READERS, Principal
 from services.common.errors import Invalid
 from services.common.store import Document
+from services.records.domain.adult_file import POINTERS
 from services.records.domain.chain import GENESIS
 from services.records.domain.timeline import timeline
 from services.records.ports import RecordsPorts
+from services.records.usecases.child_pointers import visible_pointers
 from services.records.usecases.file_access import log_principal_access, open_file
 from services.records.usecases.file_reading import load_file
 
@@ -49,11 +54,15 @@ async def read_chronology(
     )
     # The read is logged while the entries are read (both must succeed for an answer):
     # the two waits overlap instead of adding up.
-    file, _ = await asyncio.gather(
+    file, _, pointers = await asyncio.gather(
         load_file(ports.store.files, opened.school_id, pupil_id),
         log_principal_access(ports, principal, opened, "chronology.read"),
+        visible_pointers(ports, principal, opened.school_id, pupil_id),
     )
-    items = timeline(file.chains if file else {})
+    chains = dict(file.chains) if file else {}
+    if pointers:
+        chains[POINTERS] = pointers
+    items = timeline(chains)
     head = file.local_head.hash if file else GENESIS
     page, earlier = _page(items, before, limit)
     return Chronology(pupil_id, opened.school_id, opened.child, page, len(items), head, earlier)

@@ -1,4 +1,4 @@
-"""case: deadlines and the school calendar."""
+"""case: deadlines and the school calendar, the children's cases, and adult cases."""
 
 from __future__ import annotations
 
@@ -60,3 +60,28 @@ class CaseClient(ServiceClient):
         """One step on a case (POST or PUT to `path`), made once however often it is sent."""
         headers = {"Idempotency-Key": idempotency_key}
         return dict(await self.call(method, path, token, json=body, headers=headers))
+
+    # -- adult cases (concerns about adults) --------------------------------------------------
+
+    async def adult_cases(self, token: str) -> list[dict[str, Any]]:
+        return list((await self.call("GET", "/v1/adult-cases", token))["cases"])
+
+    async def adult_case(self, token: str, case_id: str) -> dict[str, Any]:
+        return dict(await self.call("GET", f"/v1/adult-cases/{case_id}", token))
+
+    async def low_level_log(self, token: str) -> list[dict[str, Any]]:
+        return list((await self.call("GET", "/v1/low-level-concerns", token))["adults"])
+
+    async def adult_retention_review(self, token: str) -> list[dict[str, Any]]:
+        return list((await self.call("GET", "/v1/adult-cases/retention-review", token))["cases"])
+
+    async def allegation_settings(self, token: str, trust_id: str) -> dict[str, Any]:
+        path = f"/v1/trusts/{trust_id}/allegation-settings"
+        return dict(await self.call("GET", path, token))
+
+    async def put_allegation_settings(
+        self, token: str, trust_id: str, trust_lead_user_id: str | None
+    ) -> dict[str, Any]:
+        path = f"/v1/trusts/{trust_id}/allegation-settings"
+        body = {"trust_lead_user_id": trust_lead_user_id}
+        return dict(await self.call("PUT", path, token, json=body))

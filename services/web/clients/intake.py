@@ -30,6 +30,17 @@ class IntakeClient(ServiceClient):
     async def receipt(self, token: str, concern_id: str) -> dict[str, Any]:
         return dict(await self.call("GET", f"/v1/concerns/{concern_id}", token))
 
+    async def raise_adult_concern(
+        self, token: str, body: dict[str, Any], idempotency_key: str
+    ) -> dict[str, Any]:
+        headers = {"Idempotency-Key": idempotency_key}
+        return dict(
+            await self.call("POST", "/v1/adult-concerns", token, json=body, headers=headers)
+        )
+
+    async def adult_receipt(self, token: str, adult_concern_id: str) -> dict[str, Any]:
+        return dict(await self.call("GET", f"/v1/adult-concerns/{adult_concern_id}", token))
+
     async def my_concerns(self, token: str, limit: int = 50) -> list[dict[str, Any]]:
         found = await self.call("GET", "/v1/my/concerns", token, params={"limit": limit})
         return list(found["concerns"])

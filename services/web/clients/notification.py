@@ -28,10 +28,19 @@ class NotificationClient(ServiceClient):
         return list((await self.call("GET", f"/v1/schools/{school_id}/staff", token))["staff"])
 
     async def put_staff(
-        self, token: str, school_id: str, user_id: str, name: str, role: str | None
+        self,
+        token: str,
+        school_id: str,
+        user_id: str,
+        name: str,
+        role: str | None,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
     ) -> dict[str, Any]:
         path = f"/v1/schools/{school_id}/staff/{user_id}"
-        return dict(await self.call("PUT", path, token, json={"name": name, "role": role}))
+        body = {"name": name, "role": role, "email": email, "phone": phone}
+        return dict(await self.call("PUT", path, token, json=body))
 
     async def rota(self, token: str, school_id: str) -> dict[str, Any]:
         return dict(await self.call("GET", f"/v1/schools/{school_id}/rota", token))

@@ -20,6 +20,13 @@ class RecordsClient(ServiceClient):
         params = {"school_id": school_id, "before": before}
         return dict(await self.call("GET", path, token, params=params))
 
+    async def adult_chronology(self, token: str, case_id: str) -> dict[str, Any]:
+        """An adult case's chronology (the read is in the case's access log)."""
+        return dict(await self.call("GET", f"/v1/adult-cases/{case_id}/chronology", token))
+
+    async def adult_access_log(self, token: str, case_id: str) -> dict[str, Any]:
+        return dict(await self.call("GET", f"/v1/adult-cases/{case_id}/access-log", token))
+
     async def access_log(self, token: str, school_id: str, pupil_id: str) -> dict[str, Any]:
         path = f"/v1/children/{pupil_id}/access-log"
         return dict(await self.call("GET", path, token, params={"school_id": school_id}))

@@ -9,7 +9,10 @@ from services.web.dev_login import DevLogin
 from services.web.oidc import OidcClient
 from services.web.pages import (
     admin_audit,
+    adult_concerns,
     alerts,
+    allegation_steps,
+    allegations,
     case,
     case_steps,
     child_file,
@@ -49,4 +52,8 @@ def routers(
         school_settings.router(pages, services),
         trust.router(pages, services),
         admin_audit.router(pages, services),
+        adult_concerns.router(pages, services),
+        # Before allegation_steps: /allegations/{case_id}/access-log is a page, not a form.
+        allegations.router(pages, services),
+        allegation_steps.router(pages, services),
     ]

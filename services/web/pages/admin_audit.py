@@ -27,6 +27,7 @@ ACTION_LABELS = {
     AdminAction.STAFF_RECORDED: "Member of staff added or changed",
     AdminAction.STAFF_REMOVED: "Member of staff removed",
     AdminAction.ROTA_REPLACED: "Rota saved",
+    AdminAction.ALLEGATION_SETTINGS_CHANGED: "Who manages concerns about adults changed",
 }
 DETAIL_LABELS = {
     "created": "new",
@@ -38,6 +39,7 @@ DETAIL_LABELS = {
     "closures": "closures",
     "tiers": "tiers",
     "members": "people",
+    "trust_lead_named": "trust lead named",
 }
 
 

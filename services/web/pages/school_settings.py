@@ -81,12 +81,20 @@ def router(pages: Pages, services: Services) -> APIRouter:
         user_id = str(form.get("staff_user_id") or "").strip()
         name = str(form.get("staff_name") or "").strip()
         role = str(form.get("staff_role") or "") or None
+        # Their own contacts reach a headteacher or chair about a concern about an adult.
+        email = str(form.get("staff_email") or "").strip() or None
+        phone = str(form.get("staff_phone") or "").strip() or None
         try:
             await services.notification.put_staff(
-                user.token, user.school_id or "", user_id, name, role
+                user.token, user.school_id or "", user_id, name, role, email=email, phone=phone
             )
-        except (Unprocessable, NotFound):
+        except (Unprocessable, NotFound) as exc:
+            fields = exc.field_errors() if isinstance(exc, Unprocessable) else {}
             errors = {"staff_user_id": "Enter the person's sign-in ID and their name"}
+            if "email" in fields:
+                errors = {"staff_email": "Enter an e-mail address like name@school.org.uk"}
+            elif "phone" in fields:
+                errors = {"staff_phone": "Enter a UK mobile number, like 07911 123456"}
             return await settings_page(request, user, errors=errors, status_code=400)
         return RedirectResponse("/settings?saved=staff#staff", status_code=303)
 

@@ -1,0 +1,57 @@
+"""records' HTTP API for adult cases: the chronology (every read is in the case's access
+log), its check, and the access log. For whoever may see the case; the subject, and
+anyone else, gets 404."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from services.common.auth import Principal
+from services.common.ids import IdPath
+from services.records.api_chronology import entry_view
+from services.records.domain.chain import Verdict
+from services.records.ports import RecordsPorts
+from services.records.usecases.adult_case_reading import (
+    read_adult_access_log,
+    read_adult_chronology,
+)
+
+
+def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
+    api = APIRouter(prefix="/v1/adult-cases", tags=["adult cases"])
+    CurrentUser = Annotated[Principal, Depends(principal_dep)]
+
+    @api.get("/{case_id}/chronology")
+    async def chronology(case_id: IdPath, principal: CurrentUser) -> Response:
+        """Every step of the adult case with its full content, in the order it happened,
+        and whether its hash chain verifies."""
+        found = await read_adult_chronology(ports, principal, case_id)
+        view = {
+            "case_id": found.case_id,
+            "school_id": found.school_id,
+            "head": found.head,
+            "entries": [entry_view(item) for item in found.entries],
+            "verification": verdict_view(found.verdict),
+        }
+        return Response(json.dumps(view, default=str), media_type="application/json")
+
+    @api.get("/{case_id}/access-log")
+    async def access_log(case_id: IdPath, principal: CurrentUser) -> dict[str, Any]:
+        """Who read the case, newest first (for its case manager)."""
+        entries, verdict = await read_adult_access_log(ports, principal, case_id)
+        return {"case_id": case_id, "entries": entries, "verification": verdict_view(verdict)}
+
+    return api
+
+
+def verdict_view(verdict: Verdict) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "entries": verdict.entries,
+        "head": verdict.head,
+        "valid": verdict.valid,
+    }
+    if not verdict.valid:
+        view |= {"first_bad_seq": verdict.first_bad_seq, "problem": verdict.problem}
+    return view
