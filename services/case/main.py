@@ -11,7 +11,9 @@ from services.case import (
     api_actions,
     api_calendar,
     api_case,
+    api_context,
     api_deadlines,
+    api_reviews,
     api_triage,
     consumers,
 )
@@ -50,6 +52,8 @@ def build_app(settings: CaseSettings) -> FastAPI:
         api_calendar.router(ports, principal),
         api_case.router(ports, principal),
         api_actions.router(ports, principal),
+        api_context.router(ports, principal),
+        api_reviews.router(ports, principal),
     ]
     return service_app("Harbour case", runtime, routers)
 

@@ -16,13 +16,14 @@ from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.cases import case_key
 from services.case.store_cases import CaseFileQueries
+from services.case.store_watch import ChildWatchQueries
 from services.common.outbox import ensure_outbox_index, merge_updates, push_events
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
 from services.common.unit_of_work import Event
 
 
-class CaseStore(CaseFileQueries):
+class CaseStore(CaseFileQueries, ChildWatchQueries):
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         # One per child per school (`_id` = "<school>/<pupil>"): the DSL's working file.
         self.cases: AsyncCollection[Document] = db["cases"]
@@ -42,10 +43,20 @@ class CaseStore(CaseFileQueries):
         # Meetings that arrived before the deadline they meet (usecases/meet_deadline.py).
         self.early_meets: AsyncCollection[Document] = db["early_meets"]
         self.deadline_timers = Timers(db["deadline_timers"])
+        # "<school>/<pupil>": the events the pattern rules look back on (store_watch.py).
+        self.pattern_watch: AsyncCollection[Document] = db["pattern_watch"]
+        # One per school: its pattern thresholds, when it changed them.
+        self.pattern_rules: AsyncCollection[Document] = db["pattern_rules"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
-        return (self.deadlines, self.cases, self.calendars)
+        return (
+            self.deadlines,
+            self.cases,
+            self.calendars,
+            self.pattern_watch,
+            self.pattern_rules,
+        )
 
     async def ensure_indexes(self) -> None:
         for collection in self.with_outbox:
@@ -76,6 +87,14 @@ class CaseStore(CaseFileQueries):
         await self.cases.create_index(
             [("trust_id", ASCENDING), ("status", ASCENDING), ("review_on", ASCENDING)],
             name="trust_status_review",
+        )
+        await self.cases.create_index(
+            [("school_id", ASCENDING), ("assessment_review_on", ASCENDING)],
+            name="school_assessment_review",
+        )
+        await self.cases.create_index(
+            [("trust_id", ASCENDING), ("assessment_review_on", ASCENDING)],
+            name="trust_assessment_review",
         )
         await self.fgm_duties.create_index(
             [("school_id", ASCENDING), ("duty_holder", ASCENDING)], name="school_holder"

@@ -13,8 +13,10 @@ from services.notification.usecases.file_offered import file_offered
 from services.notification.usecases.raise_alert import (
     raise_alert_for_concern,
     raise_alert_for_overdue_action,
+    raise_alert_for_pattern,
     raise_alert_for_police_notification,
 )
+from services.notification.usecases.record_child_flags import record_child_flags
 from services.notification.usecases.record_school import record_school
 
 
@@ -26,6 +28,7 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
             intake_v1.ENCOMPASS_NOTIFIED: partial(raise_alert_for_police_notification, ports),
             intake_v1.ENCOMPASS_AMENDED: partial(amend_alert, ports),
             case_v1.ACTION_OVERDUE: partial(raise_alert_for_overdue_action, ports),
+            case_v1.PATTERN_DETECTED: partial(raise_alert_for_pattern, ports),
         },
     )
     runtime.consume(
@@ -40,4 +43,7 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
     )
     runtime.consume(
         "notification.transfers", {records_v1.TRANSFER_OFFERED: partial(file_offered, ports)}
+    )
+    runtime.consume(
+        "notification.child_flags", {case_v1.CONTEXT_CHANGED: partial(record_child_flags, ports)}
     )

@@ -9,6 +9,8 @@
   staff carry an outbox: their admin audit events)
 - admin_actions: administrative actions with no document of their own left to carry their
   audit event (removing a member of staff), written once with it
+- child_flags: one per child with a context ("<school>/<pupil>"): the flags alerts show
+  beside the child (a child protection plan, looked after, SEND), from case's events
 
 Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
@@ -44,6 +46,7 @@ class NotificationStore:
         self.alert_timers = Timers(db["alert_timers"])
         self.delivery_timers = Timers(db["delivery_timers"])
         self.admin_actions: AsyncCollection[Document] = db["admin_actions"]
+        self.child_flags: AsyncCollection[Document] = db["child_flags"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -109,6 +112,25 @@ class NotificationStore:
         """Unacknowledged alerts of the school that stopped climbing for want of a rota."""
         waiting = {"school_id": school_id, "awaiting_rota": True, "acknowledged_at": None}
         return [a["_id"] async for a in self.alerts.find(waiting, projection={"_id": 1})]
+
+    # --- children's flags (from case.context.changed.v1) ---------------------------------
+
+    async def record_child_flags(
+        self, trust_id: str, school_id: str, pupil_id: str, flags: list[str], version: int
+    ) -> bool:
+        """Keep the flags of the child's newest context; False if this news was older."""
+        state = {"trust_id": trust_id, "school_id": school_id, "flags": flags}
+        return await upsert_if_newer(
+            self.child_flags, child_key(school_id, pupil_id), state, version
+        )
+
+    async def flags_of_children(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """ "<school>/<pupil>" → the child's flags, for the children that have any."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        found = self.child_flags.find({"_id": {"$in": wanted}}, projection={"flags": 1})
+        return {doc["_id"]: list(doc.get("flags", [])) async for doc in found}
 
     # --- escalation steps and triggers ----------------------------------------------------
 
@@ -219,3 +241,7 @@ class NotificationStore:
 
 def _staff_id(school_id: str, user_id: str) -> str:
     return f"{school_id}:{user_id}"
+
+
+def child_key(school_id: str, pupil_id: str) -> str:
+    return f"{school_id}/{pupil_id}"

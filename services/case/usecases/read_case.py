@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from services.case.domain.case_access import CASE_READERS, may_read
+from services.case.domain import child_context
+from services.case.domain.case_access import CASE_READERS, may_read, sees_address
 from services.case.domain.cases import case_key
 from services.case.ports import CasePorts
 from services.common.auth import Principal
@@ -19,7 +20,8 @@ async def read_case(
     ports: CasePorts, principal: Principal, pupil_id: str, school_id: str | None = None
 ) -> Document:
     """The whole case. `school_id` names the school for a trust-wide reader (pupil ids are
-    per school); a school's own readers are confined to it."""
+    per school); a school's own readers are confined to it. While the child's address is
+    withheld, only the school's DSLs see an address."""
     scope = principal.tenant_filter(school_id)
     school = (scope or {}).get("school_id")
     if school is None or not principal.has_any(CASE_READERS):
@@ -27,7 +29,7 @@ async def read_case(
     case = await ports.store.case(school, pupil_id)
     if case is None or not may_read(principal, case):
         raise NotFound("case")
-    return case
+    return child_context.case_as_seen(case, sees_address(principal, case))
 
 
 @dataclass(frozen=True)

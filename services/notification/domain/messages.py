@@ -22,17 +22,23 @@ PRIORITY_LABELS: dict[Priority, str] = {
 
 # What an alert is about when it is not a concern or police notification: a step on a
 # child's case that is late. Said without a word of the child or the case.
-Topic = Literal["alert", "action_overdue", "feedback_chase", "incoming_file"]
+Topic = Literal[
+    "alert", "action_overdue", "feedback_chase", "incoming_file", "review_due", "pattern"
+]
 TOPIC_LABELS: dict[Topic, str] = {
     "action_overdue": "Safeguarding action overdue",
     "feedback_chase": "Chase children's social care for feedback",
     "incoming_file": "Incoming child protection file",
+    "review_due": "Risk assessment review due",
+    "pattern": "A safeguarding pattern to look at",
 }
 _TOPIC_CONTEXT: dict[Topic, str] = {
     "action_overdue": "An action on a child's case was not done by its date.",
     "feedback_chase": "Feedback on a referral is due or overdue: chase it, and escalate if"
     " the response is not good enough.",
     "incoming_file": "Another school has sent you a child's file: accept it in Harbour.",
+    "review_due": "A risk assessment is due for review: review it in Harbour.",
+    "pattern": "Harbour noticed a pattern in a child's recent events: look at it in Harbour.",
 }
 
 _REASON_PREFIXES: dict[Reason, str] = {
@@ -90,7 +96,10 @@ def headline(notice: Notice) -> str:
         # A late step is not "unacknowledged"; only a climb for that reason says so.
         climbed = notice.reason in ("timer", "delivery_failed")
         prefix = _REASON_PREFIXES[notice.reason] if climbed else ""
-        return f"{prefix}{TOPIC_LABELS[notice.topic]} at {notice.school_name}"
+        label = TOPIC_LABELS[notice.topic]
+        if notice.topic == "review_due" and notice.reason == "deadline_breached":
+            label = "Risk assessment review overdue"
+        return f"{prefix}{label} at {notice.school_name}"
     label = PRIORITY_LABELS[notice.priority]
     return f"{_REASON_PREFIXES[notice.reason]}{label} at {notice.school_name}"
 
