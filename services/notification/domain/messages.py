@@ -30,7 +30,7 @@ TOPIC_LABELS: dict[Topic, str] = {
     "feedback_chase": "Chase children's social care for feedback",
     "incoming_file": "Incoming child protection file",
     "review_due": "Risk assessment review due",
-    "pattern": "A safeguarding pattern to look at",
+    "pattern": "Safeguarding pattern to review",
 }
 _TOPIC_CONTEXT: dict[Topic, str] = {
     "action_overdue": "An action on a child's case was not done by its date.",
