@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from contracts import case_v1
 from contracts.child_context import ChildContext, flags_of
 from contracts.envelope import Actor, Envelope
-from services.case.domain.case_steps import case_event
+from services.case.domain.case_steps import case_event, event_id_for
 from services.case.domain.triage import CLOCK_SKEW
 
 
@@ -86,7 +86,13 @@ def changed_event(
     )
     step = f"context:{case['school_id']}/{case['pupil_id']}:{version['version']}"
     return case_event(
-        case, case_v1.CONTEXT_CHANGED, payload, step=step, actor=actor, at=version["changed_at"]
+        case,
+        case_v1.CONTEXT_CHANGED,
+        payload,
+        step=step,
+        actor=actor,
+        at=version["changed_at"],
+        correlation_id=event_id_for(case_v1.CONTEXT_CHANGED, step),  # the step is too long
     )
 
 

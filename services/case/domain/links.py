@@ -149,6 +149,7 @@ def added_event(
         step=_step(case, link["link_id"]),
         actor=actor,
         at=link["added_at"],
+        correlation_id=link["link_id"],
         causation=causation,
     )
 
@@ -172,4 +173,5 @@ def removed_event(
         step=_step(case, link["link_id"]),
         actor=actor,
         at=link["removed_at"],
+        correlation_id=link["link_id"],
     )

@@ -6,7 +6,8 @@ pupils links each to its child as the same incident."""
 
 import pytest
 
-from contracts.case_v1 import LINK_ADDED, LINK_REMOVED
+from contracts.case_v1 import CONTEXT_CHANGED, LINK_ADDED, LINK_REMOVED
+from contracts.child_context import ChildContext
 from contracts.registry import decode
 from contracts.vocabulary import Role
 from services.case.domain.links import LinkRemoval, LinkRequest
@@ -17,6 +18,7 @@ from services.case.usecases.link_children import (
     mirror_removed,
     remove_link,
 )
+from services.case.usecases.set_context import set_context
 from services.common.errors import Forbidden, Invalid, NotFound
 from tests.support import case_world
 from tests.support.case_world import DSL, HEAD, OAK, TRUST_LEAD, SchoolIds, on_roll, person
@@ -179,3 +181,14 @@ async def test_a_concern_naming_other_pupils_links_each_as_the_same_incident_onc
         assert (await ports.store.case("oak", pupil))["status"] == "open"
         assert await outbox_of(ports.store.cases, f"oak/{pupil}") == [LINK_ADDED]
     assert await outbox_of(ports.store.cases, "oak/P1") == [LINK_ADDED, LINK_ADDED]
+
+
+async def test_the_longest_ids_make_valid_events():
+    ports, _ = await _world()
+    longest = "L" * 64
+    await on_roll(ports, longest)
+    await link_children(ports, DSL, longest, LinkRequest(other_pupil_id="P2", kind="sibling"))
+    await set_context(ports, DSL, longest, ChildContext(young_carer=True))
+    case = await ports.store.cases.find_one({"_id": f"oak/{longest}"})
+    assert [e["event_type"] for e in case["outbox"]] == [LINK_ADDED, CONTEXT_CHANGED]
+    assert all(len(decode(e["body"].encode()).correlation_id) <= 64 for e in case["outbox"])
