@@ -92,6 +92,7 @@ class User:
             links.append(("Alerts", "/alerts"))
         if self.has(CASE_READERS):
             links.append(("Cases", "/cases"))
+            links.append(("Reviews due", "/reviews"))
         if self.has(SAFEGUARDING_READERS):
             links.append(("Deadlines", "/deadlines"))
         if self.at_school and self.is_dsl:

@@ -29,7 +29,30 @@ async def read_case(
     case = await ports.store.case(school, pupil_id)
     if case is None or not may_read(principal, case):
         raise NotFound("case")
-    return child_context.case_as_seen(case, sees_address(principal, case))
+    case = child_context.case_as_seen(case, sees_address(principal, case))
+    return {**case, "links": await _with_names(ports, case)}
+
+
+async def _with_names(ports: CasePorts, case: Document) -> list[Document]:
+    """The case's links, each to a child of the same school with that child's name (a
+    child of another school is named by their id only)."""
+    links = case.get("links", [])
+    same = [case_key(case["school_id"], k["other_pupil_id"]) for k in links if _same(case, k)]
+    names = await ports.store.pupils_by_case(same)
+    return [
+        {**k, "other_child": _name(names.get(case_key(case["school_id"], k["other_pupil_id"])))}
+        if _same(case, k)
+        else {**k, "other_child": None}
+        for k in links
+    ]
+
+
+def _same(case: Document, link: Document) -> bool:
+    return bool(link["other_school_id"] == case["school_id"])
+
+
+def _name(pupil: Document | None) -> Document | None:
+    return {f: pupil.get(f) for f in ("forename", "surname")} if pupil else None
 
 
 @dataclass(frozen=True)
