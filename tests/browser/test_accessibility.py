@@ -212,6 +212,17 @@ def test_no_serious_or_critical_violation_on_what_the_dsl_knows_of_a_child(
     context = new_context(browser, bypass_csp=True)
     page = context.new_page()
     found: list[str] = []
+    sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
+    page.goto(f"{web_url}/concerns/new")
+    page.get_by_label("Name of the other pupil").fill("hart")
+    page.get_by_role("button", name="Find other pupil").click()
+    page.get_by_role("button", name="Add other pupil").wait_for()
+    found += [f"concern form finding another pupil: {v}" for v in violations(page)]
+    page.locator("#other-choices input").first.check()
+    page.get_by_role("button", name="Add other pupil").click()
+    page.locator("#others-named").wait_for()
+    found += [f"concern form with another pupil: {v}" for v in violations(page)]
+    page.goto(f"{web_url}/sign-out")
     sign_in(page, web_url, world.dsl, "dsl", school=world.school_id)
     child = f"{web_url}/children/{world.school_id}/{pupil}"
     found += _check(page, child, "What you must know")

@@ -208,3 +208,44 @@ def test_the_head_reads_the_withheld_address_as_withheld_and_sets_the_pattern_wa
     expect(page.get_by_text("Only the DSL or the headteacher may change these.")).to_be_visible()
     expect(page.get_by_role("button", name="Save pattern watch")).to_have_count(0)
     context.close()
+
+
+def test_a_teacher_names_another_pupil_involved_and_their_file_gets_their_part(
+    browser: Browser, web_url: str, world: World
+):
+    context = new_context(browser, phone=True)
+    page = context.new_page()
+    sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
+    page.goto(f"{web_url}/concerns/new")
+    page.get_by_label("Pupil's name").fill("amelia")
+    page.get_by_role("button", name="Find pupil").click()
+    page.get_by_label(re.compile(r"^Amelia Hart, born 12 April 2016")).check()
+    when = page.get_by_role("group", name="When did it happen?")
+    when.get_by_label("Day").fill(str(uk_today().day))
+    when.get_by_label("Month").fill(str(uk_today().month))
+    when.get_by_label("Year").fill(str(uk_today().year))
+    page.get_by_label("Sexual harassment").check()
+    page.get_by_label("What happened?").fill("Comments about her body in the dinner queue.")
+    page.get_by_label("Name of the other pupil").fill("noah")
+    page.get_by_role("button", name="Find other pupil").click()
+    page.get_by_label(re.compile(r"^Noah Hartley")).check()
+    page.get_by_label("Their part").select_option("alleged_perpetrator")
+    page.get_by_role("button", name="Add other pupil").click()
+    expect(page.locator("#others")).to_contain_text("Noah Hartley, born 30 September 2015")
+    page.get_by_role("group", name="Is the child in immediate danger?").get_by_label("No").check()
+    page.get_by_role("group", name="Was female genital mutilation discovered?").get_by_label(
+        "No"
+    ).check()
+    page.get_by_role("button", name="Submit concern").click()
+    expect(page.get_by_role("heading", name="Concern recorded")).to_be_visible()
+    page.goto(f"{web_url}/sign-out")
+
+    sign_in(page, web_url, world.dsl, "dsl", school=world.school_id)
+    page.goto(f"{web_url}/children/{world.school_id}/{world.other_pupil_id}")
+    timeline = page.locator(".harbour-timeline")
+    named = _after_reloads(
+        page, lambda: timeline.get_by_text("Sexual harassment", exact=False).count() > 0
+    )
+    assert named, "the named pupil's file never got their part"
+    expect(page.locator("body")).not_to_contain_text("dinner queue")
+    context.close()
