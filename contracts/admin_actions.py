@@ -24,6 +24,7 @@ class AdminAction(StrEnum):
     STAFF_RECORDED = "staff.recorded"  # someone who may sit on the rota (notification)
     STAFF_REMOVED = "staff.removed"  # (notification)
     ROTA_REPLACED = "rota.replaced"  # who is alerted, in which order (notification)
+    PATTERN_RULES_REPLACED = "pattern_rules.replaced"  # a school's pattern thresholds (case)
 
 
 class AdminActionRecorded(BaseModel):

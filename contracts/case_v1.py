@@ -30,11 +30,15 @@ from contracts.case_vocabulary import (
     ParentsInformed,
     ReferralMethod,
 )
+from contracts.child_context import ChildContext, ChildFlag
+from contracts.child_vocabulary import LinkKind, MeasureKind, Part, PatternRule
 
 # 1.1: the case file's steps (triage decided … fgm reported), each added to the chronology,
 # and the admin actions (calendars) for the audit log.
 # 1.2: the adult cases' steps (case.adult_case.*, payloads in contracts/adult_cases.py).
-SCHEMA_VERSION = "1.2"
+# 1.3: the child's context, links between children, risk assessments and their reviews
+# (DeadlineRule.RISK_ASSESSMENT_REVIEW), and patterns detected.
+SCHEMA_VERSION = "1.3"
 
 DEADLINE_APPROACHING = "case.deadline.approaching.v1"
 DEADLINE_BREACHED = "case.deadline.breached.v1"
@@ -53,6 +57,12 @@ REFERRAL_MADE = "case.referral.made.v1"
 REFERRAL_FEEDBACK = "case.referral.feedback.v1"
 REFERRAL_ESCALATED = "case.referral.escalated.v1"
 FGM_REPORTED = "case.fgm.reported.v1"
+CONTEXT_CHANGED = "case.context.changed.v1"
+LINK_ADDED = "case.link.added.v1"
+LINK_REMOVED = "case.link.removed.v1"
+RISK_ASSESSMENT_RECORDED = "case.risk_assessment.recorded.v1"
+RISK_ASSESSMENT_REVIEWED = "case.risk_assessment.reviewed.v1"
+PATTERN_DETECTED = "case.pattern.detected.v1"
 
 # Concerns about adults (KCSIE Part 4): each step an entry in the adult case's chronology.
 ADULT_CASE_OPENED = "case.adult_case.opened.v1"
@@ -77,6 +87,7 @@ class DeadlineRule(StrEnum):
     FGM_POLICE_REPORT = "fgm-police-report"
     SOCIAL_CARE_FEEDBACK = "social-care-feedback"
     SUSPENSION_CONFIRMATION = "suspension-confirmation"
+    RISK_ASSESSMENT_REVIEW = "risk-assessment-review"
 
 
 class DeadlineChanged(BaseModel):
@@ -244,6 +255,93 @@ class FgmReported(_Step):
     police_reference: str = Field(max_length=200)
 
 
+class ContextChanged(_Step):
+    """The DSL recorded what they know of the child (1.2, 1.6.2, 1.18, 1.19, 1.12): the
+    whole context as it now stands, which parts changed, and the flags it gives."""
+
+    version: int = Field(ge=1, description="1 for the first context, +1 per change")
+    context: ChildContext
+    changed: list[str] = Field(max_length=20, description="the parts that changed")
+    flags: list[ChildFlag] = Field(default_factory=list, max_length=10)
+    changed_at: AwareDatetime
+
+
+class LinkAdded(_Step):
+    """The child was linked to another child (one event on each child's case: `kind` is
+    said from this child's side)."""
+
+    link_id: str
+    other_pupil_id: str
+    other_school_id: str
+    kind: LinkKind
+    note: str | None = Field(default=None, max_length=2_000)
+    source_id: str | None = Field(default=None, description="the concern that linked them")
+    part: Part | None = Field(default=None, description="this child's part in that concern")
+    added_at: AwareDatetime
+
+
+class LinkRemoved(_Step):
+    link_id: str
+    other_pupil_id: str
+    other_school_id: str
+    kind: LinkKind
+    reason: str = Field(max_length=5_000)
+    removed_at: AwareDatetime
+
+
+class Measure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    kind: MeasureKind
+    detail: str = Field(min_length=1, max_length=2_000)
+
+
+class RiskAssessmentRecorded(_Step):
+    """A risk and needs assessment (Annex A): the incident, the child's part, the risks,
+    the measures, the victim's wishes, who was consulted, and when it is next reviewed
+    (which starts risk-assessment-review)."""
+
+    assessment_id: str
+    incident: str = Text
+    concern_id: str | None = None
+    part: Part
+    other_pupil_ids: list[str] = Field(default_factory=list, max_length=10)
+    risks: str = Text
+    measures: list[Measure] = Field(max_length=30)
+    victim_wishes: str | None = Field(default=None, max_length=10_000)
+    consulted: list[str] = Field(max_length=30)
+    review_on: date
+    recorded_at: AwareDatetime
+
+
+class RiskAssessmentReviewed(_Step):
+    """A risk assessment was reviewed: what was found, the measures from now on (None: as
+    before), and the next review (None: the assessment ends). It meets the review date set
+    by the step `meets` (the assessment, or the review before)."""
+
+    assessment_id: str
+    review_id: str
+    meets: str
+    summary: str = Text
+    measures: list[Measure] | None = Field(default=None, max_length=30)
+    next_review_on: date | None = None
+    reviewed_at: AwareDatetime
+
+
+class PatternDetected(_Step):
+    """A pattern in the child's recent events that the DSL must look at (1.13, 1.21). No
+    content: which rule, its thresholds, and the ids of what made it."""
+
+    detection_id: str
+    rule: PatternRule
+    count: int = Field(ge=1)
+    threshold: int = Field(ge=1)
+    window_days: int = Field(ge=1)
+    window_start: AwareDatetime
+    source_ids: list[str] = Field(max_length=100)
+    detected_at: AwareDatetime
+
+
 EVENTS: dict[str, type[BaseModel]] = {
     DEADLINE_APPROACHING: DeadlineChanged,
     DEADLINE_BREACHED: DeadlineChanged,
@@ -260,6 +358,12 @@ EVENTS: dict[str, type[BaseModel]] = {
     REFERRAL_FEEDBACK: ReferralFeedback,
     REFERRAL_ESCALATED: ReferralEscalated,
     FGM_REPORTED: FgmReported,
+    CONTEXT_CHANGED: ContextChanged,
+    LINK_ADDED: LinkAdded,
+    LINK_REMOVED: LinkRemoved,
+    RISK_ASSESSMENT_RECORDED: RiskAssessmentRecorded,
+    RISK_ASSESSMENT_REVIEWED: RiskAssessmentReviewed,
+    PATTERN_DETECTED: PatternDetected,
     ADMIN_ACTION_RECORDED: AdminActionRecorded,
     ADULT_CASE_OPENED: AdultCaseOpened,
     ADULT_CASE_ACCESS_CHANGED: AdultCaseAccessChanged,

@@ -9,12 +9,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.admin_actions import AdminActionRecorded
 from contracts.adult_cases import AdultSubject
+from contracts.child_vocabulary import Part
 from contracts.vocabulary import BodyArea, BodyView, Category, MarkKind
 
 # 1.1: ConcernRaised.body_map (optional, default []).
 # 1.2: PupilLeft.destination_urn (optional).
 # 1.3: intake.adult_concern.raised.v1 (a concern about an adult).
-SCHEMA_VERSION = "1.3"
+# 1.4: ConcernRaised.other_pupils_involved (optional, default []).
+SCHEMA_VERSION = "1.4"
 
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
@@ -72,6 +74,17 @@ class BodyMark(_Payload):
     note: str = Field(default="", max_length=500)
 
 
+MAX_OTHER_PUPILS = 30
+
+
+class InvolvedPupil(_Payload):
+    """Another pupil of the school named in a concern, and their part in it. Their own file
+    gets an entry about their part only, never this concern's words or body map."""
+
+    pupil_id: str = Field(min_length=1, max_length=64)
+    part: Part
+
+
 class ConcernRaised(_Payload):
     """A member of staff recorded a worry about a child. Carries the full content: the
     chronology keeps it verbatim."""
@@ -88,6 +101,9 @@ class ConcernRaised(_Payload):
     fgm_discovered: bool
     reported_by: Reporter
     body_map: list[BodyMark] = Field(default_factory=list, max_length=MAX_BODY_MARKS)
+    other_pupils_involved: list[InvolvedPupil] = Field(
+        default_factory=list, max_length=MAX_OTHER_PUPILS
+    )
 
 
 class PupilLeft(_Payload):

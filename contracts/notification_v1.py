@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from contracts.admin_actions import AdminActionRecorded
 
 # 1.1: AlertSource.ACTION (an overdue action on a child's case); 1.2: AlertSource.TRANSFER
-# and the admin actions (staff, rotas) for the audit log.
-SCHEMA_VERSION = "1.2"
+# and the admin actions (staff, rotas) for the audit log; 1.3: AlertSource.PATTERN.
+SCHEMA_VERSION = "1.3"
 
 ALERT_ACKNOWLEDGED = "notification.alert.acknowledged.v1"
 ADMIN_ACTION_RECORDED = "notification.admin.action_recorded.v1"
@@ -26,6 +26,7 @@ class AlertSource(StrEnum):
     TRANSFER = (
         "transfer"  # a child protection file offered to the school (records.transfer.offered.v1)
     )
+    PATTERN = "pattern"  # a pattern in a child's recent events (case.pattern.detected.v1)
 
 
 class AlertAcknowledged(BaseModel):

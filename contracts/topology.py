@@ -25,6 +25,12 @@ CASE_STEPS = (
     case_v1.REFERRAL_FEEDBACK,
     case_v1.REFERRAL_ESCALATED,
     case_v1.FGM_REPORTED,
+    case_v1.CONTEXT_CHANGED,
+    case_v1.LINK_ADDED,
+    case_v1.LINK_REMOVED,
+    case_v1.RISK_ASSESSMENT_RECORDED,
+    case_v1.RISK_ASSESSMENT_REVIEWED,
+    case_v1.PATTERN_DETECTED,
 )
 
 # The steps of an adult case (KCSIE Part 4), each an entry in the adult case's chronology.
@@ -71,6 +77,7 @@ QUEUES: tuple[QueueSpec, ...] = (
             intake_v1.ENCOMPASS_NOTIFIED,
             intake_v1.ENCOMPASS_AMENDED,
             case_v1.ACTION_OVERDUE,
+            case_v1.PATTERN_DETECTED,
         ),
     ),
     QueueSpec(
@@ -103,6 +110,8 @@ QUEUES: tuple[QueueSpec, ...] = (
             case_v1.REFERRAL_MADE,
             case_v1.REFERRAL_FEEDBACK,
             case_v1.FGM_REPORTED,
+            case_v1.RISK_ASSESSMENT_RECORDED,
+            case_v1.RISK_ASSESSMENT_REVIEWED,
         ),
     ),
     QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),
@@ -147,6 +156,24 @@ QUEUES: tuple[QueueSpec, ...] = (
         "adult_cases",
         (intake_v1.ADULT_CONCERN_RAISED, *ADULT_CASE_STEPS, case_v1.ADULT_CASES_READ),
     ),
+    # Pattern watch: each child's recent concerns, police notifications, referrals and
+    # closures, and the patterns they make.
+    QueueSpec(
+        "case",
+        "patterns",
+        (
+            intake_v1.CONCERN_RAISED,
+            intake_v1.ENCOMPASS_NOTIFIED,
+            case_v1.REFERRAL_MADE,
+            case_v1.CASE_CLOSED,
+        ),
+    ),
+    # The other pupils a concern names: their cases are opened and linked to the child's.
+    QueueSpec("case", "incidents", (intake_v1.CONCERN_RAISED,)),
+    # A link is written on both children's cases; each side's event makes sure of the other.
+    QueueSpec("case", "links", (case_v1.LINK_ADDED, case_v1.LINK_REMOVED)),
+    # The flags the DSL sees beside a child on alerts (never in e-mails or texts).
+    QueueSpec("notification", "child_flags", (case_v1.CONTEXT_CHANGED,)),
 )
 
 

@@ -1,4 +1,5 @@
-"""The JSON a case's readers get: the case whole (status, decisions per concern with their
+"""The JSON a case's readers get: the case whole (the child's context, links to other
+children and risk assessments first; then status, decisions per concern with their
 history, open and done actions, referrals with their feedback and escalations, notes, the
 next review, closure) and its parts. Fingerprints and the outbox stay in the store."""
 
@@ -8,6 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.case.domain import triage
+from services.case.usecases.list_reviews_due import ReviewDue
+from services.case.usecases.set_pattern_rules import SchoolRules
 from services.common.store import Document
 
 _PRIVATE = {"fingerprint", "completion_fingerprint", "_id", "outbox"}
@@ -26,6 +29,10 @@ def case_view(case: Document) -> dict[str, Any]:
         "pupil_id": case["pupil_id"],
         "school_id": case["school_id"],
         "trust_id": case["trust_id"],
+        # What the DSL must know of the child comes first (null: nothing recorded yet).
+        "context": part(case.get("context")),
+        "links": [part(link) for link in case.get("links", [])],
+        "risk_assessments": [part(a) for a in case.get("risk_assessments", [])],
         "status": case["status"],
         "opened_at": case["opened_at"],
         "last_activity_at": case.get("last_activity_at"),
@@ -84,3 +91,40 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
+
+
+def context_view(case: Document) -> dict[str, Any]:
+    """The child's context as it stands and every version it has been, newest first."""
+    return {
+        "pupil_id": case["pupil_id"],
+        "school_id": case["school_id"],
+        "current": part(case.get("context")),
+        "history": [part(v) for v in reversed(case.get("context_history", []))],
+    }
+
+
+def review_due_view(due: ReviewDue) -> dict[str, Any]:
+    """A review owed: whose, when, what; no file content."""
+    child = due.child
+    return {
+        "kind": due.kind,
+        "school_id": due.school_id,
+        "pupil_id": due.pupil_id,
+        "child": (
+            {f: child.get(f) for f in ("forename", "surname", "date_of_birth")} if child else None
+        ),
+        "due_on": due.due_on,
+        "overdue": due.overdue,
+        **due.detail,
+    }
+
+
+def rules_view(school_rules: SchoolRules) -> dict[str, Any]:
+    """A school's pattern thresholds (`defaults`: never changed)."""
+    return {
+        "school_id": school_rules.school_id,
+        "rules": school_rules.rules.model_dump(mode="json"),
+        "defaults": school_rules.updated_by is None,
+        "updated_by": school_rules.updated_by,
+        "updated_at": school_rules.updated_at,
+    }

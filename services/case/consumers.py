@@ -10,8 +10,12 @@ from services.case.usecases import (
     adult_case_clock,
     file_transfer_deadline,
     meet_case_deadlines,
+    risk_assessment_deadlines,
     start_deadline,
+    watch_patterns,
 )
+from services.case.usecases.involve_named_children import concern_named_children
+from services.case.usecases.link_children import mirror_added, mirror_removed
 from services.case.usecases.meet_deadline import police_alert_acknowledged
 from services.case.usecases.open_adult_case import open_adult_case
 from services.case.usecases.record_pupil import record_pupil
@@ -33,6 +37,12 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             case_v1.TRIAGE_DECIDED: partial(meet_case_deadlines.triage_decided, ports),
             case_v1.FGM_REPORTED: partial(meet_case_deadlines.fgm_reported, ports),
             case_v1.REFERRAL_FEEDBACK: partial(meet_case_deadlines.feedback_received, ports),
+            case_v1.RISK_ASSESSMENT_RECORDED: partial(
+                risk_assessment_deadlines.assessment_recorded, ports
+            ),
+            case_v1.RISK_ASSESSMENT_REVIEWED: partial(
+                risk_assessment_deadlines.assessment_reviewed, ports
+            ),
         },
     )
     runtime.consume(
@@ -59,5 +69,26 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
         {
             intake_v1.SCHOOL_RECORDED: partial(record_school, ports),
             intake_v1.PUPIL_RECORDED: partial(record_pupil, ports),
+        },
+    )
+    runtime.consume(
+        "case.patterns",
+        {
+            intake_v1.CONCERN_RAISED: partial(watch_patterns.concern_raised, ports),
+            intake_v1.ENCOMPASS_NOTIFIED: partial(
+                watch_patterns.police_notification_received, ports
+            ),
+            case_v1.REFERRAL_MADE: partial(watch_patterns.referral_made, ports),
+            case_v1.CASE_CLOSED: partial(watch_patterns.case_closed, ports),
+        },
+    )
+    runtime.consume(
+        "case.incidents", {intake_v1.CONCERN_RAISED: partial(concern_named_children, ports)}
+    )
+    runtime.consume(
+        "case.links",
+        {
+            case_v1.LINK_ADDED: partial(mirror_added, ports),
+            case_v1.LINK_REMOVED: partial(mirror_removed, ports),
         },
     )

@@ -12,7 +12,9 @@ from services.case import (
     api_adult_cases,
     api_calendar,
     api_case,
+    api_context,
     api_deadlines,
+    api_reviews,
     api_triage,
     consumers,
 )
@@ -20,6 +22,7 @@ from services.case.ports import CasePorts
 from services.case.scheduler import run_deadline_scheduler
 from services.case.settings import CaseSettings
 from services.case.store import CaseStore
+from services.case.store_adult_cases import ADULT_CASE_TEXT
 from services.case.store_cases import CASE_TEXT
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
@@ -36,6 +39,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
     runtime.relay.watch(store.adult_reads, write_once=True)
     writer = DocumentWriter(runtime.locks, runtime.relay)
     writer.seal_fields(store.cases, CASE_TEXT)
+    writer.seal_fields(store.adult_cases, ADULT_CASE_TEXT)
     ports = CasePorts(
         store,
         writer,
@@ -56,6 +60,8 @@ def build_app(settings: CaseSettings) -> FastAPI:
         api_case.router(ports, principal),
         api_actions.router(ports, principal),
         api_adult_cases.router(ports, principal),
+        api_context.router(ports, principal),
+        api_reviews.router(ports, principal),
     ]
     return service_app("Harbour case", runtime, routers)
 

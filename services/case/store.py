@@ -17,6 +17,7 @@ from services.case.domain.calendar import SchoolCalendar
 from services.case.domain.cases import case_key
 from services.case.store_adult_cases import AdultCaseQueries
 from services.case.store_cases import CaseFileQueries
+from services.case.store_watch import ChildWatchQueries
 from services.common.field_cipher import FieldCipher
 from services.common.outbox import ensure_outbox_index, load_keys, merge_updates, push_events
 from services.common.store import Document, insert_if_absent, upsert_if_newer
@@ -24,7 +25,7 @@ from services.common.timers import Timers
 from services.common.unit_of_work import Event
 
 
-class CaseStore(CaseFileQueries, AdultCaseQueries):
+class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
     def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
         self.cipher = cipher
         # One per child per school (`_id` = "<school>/<pupil>"): the DSL's working file.
@@ -51,6 +52,10 @@ class CaseStore(CaseFileQueries, AdultCaseQueries):
         self.low_level_logs: AsyncCollection[Document] = db["low_level_logs"]
         self.trust_settings: AsyncCollection[Document] = db["trust_settings"]
         self.adult_reads: AsyncCollection[Document] = db["adult_reads"]
+        # "<school>/<pupil>": the events the pattern rules look back on (store_watch.py).
+        self.pattern_watch: AsyncCollection[Document] = db["pattern_watch"]
+        # One per school: its pattern thresholds, when it changed them.
+        self.pattern_rules: AsyncCollection[Document] = db["pattern_rules"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -61,6 +66,8 @@ class CaseStore(CaseFileQueries, AdultCaseQueries):
             self.adult_cases,
             self.low_level_logs,
             self.trust_settings,
+            self.pattern_watch,
+            self.pattern_rules,
         )
 
     async def ensure_indexes(self) -> None:
@@ -92,6 +99,14 @@ class CaseStore(CaseFileQueries, AdultCaseQueries):
         await self.cases.create_index(
             [("trust_id", ASCENDING), ("status", ASCENDING), ("review_on", ASCENDING)],
             name="trust_status_review",
+        )
+        await self.cases.create_index(
+            [("school_id", ASCENDING), ("assessment_review_on", ASCENDING)],
+            name="school_assessment_review",
+        )
+        await self.cases.create_index(
+            [("trust_id", ASCENDING), ("assessment_review_on", ASCENDING)],
+            name="trust_assessment_review",
         )
         await self.fgm_duties.create_index(
             [("school_id", ASCENDING), ("duty_holder", ASCENDING)], name="school_holder"

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.common.field_cipher import FieldCipher, open_document
 from services.common.retries import gather_limited, retry_busy
 from services.common.store import Document
 
@@ -40,7 +41,18 @@ def low_level_list(school_id: str) -> str:
     return f"low_level:{school_id}"
 
 
+# What the case managers wrote about the adult, sealed at rest like a child's case
+# (store_cases.CASE_TEXT): the unit of work seals them, the reads below open them.
+ADULT_CASE_TEXT = (
+    "decisions.reason",
+    "lado_referrals.advice",
+    "suspension.reason",
+    "outcome.reason",
+)
+
+
 class AdultCaseQueries:
+    cipher: FieldCipher | None
     adult_cases: AsyncCollection[Document]
     adult_case_lists: AsyncCollection[Document]
     low_level_logs: AsyncCollection[Document]
@@ -49,7 +61,8 @@ class AdultCaseQueries:
     deadlines: AsyncCollection[Document]
 
     async def adult_case(self, case_id: str) -> Document | None:
-        return await self.adult_cases.find_one({"_id": case_id}, WITHOUT_OUTBOX)
+        found = await self.adult_cases.find_one({"_id": case_id}, WITHOUT_OUTBOX)
+        return await open_document(self.cipher, found, ADULT_CASE_TEXT)
 
     async def adult_cases_by_id(self, case_ids: Iterable[str]) -> list[Document]:
         """The cases that exist among these ids, in the order given (`_id` reads only)."""

@@ -60,6 +60,19 @@ CASE_TEXT = (
     "review.reason",
     "closure.reason",
     "status_history.reason",
+    # What the DSL knows of the child: the address (withheld or not) and why it is withheld.
+    "context.context.address",
+    "context.context.address_withheld.reason",
+    "context_history.context.address",
+    "context_history.context.address_withheld.reason",
+    "risk_assessments.incident",
+    "risk_assessments.risks",
+    "risk_assessments.victim_wishes",
+    "risk_assessments.measures.detail",
+    "risk_assessments.reviews.summary",
+    "risk_assessments.reviews.measures.detail",
+    "links.note",
+    "links.removal_reason",
 )
 
 

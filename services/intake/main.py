@@ -23,7 +23,7 @@ from services.intake import (
 )
 from services.intake.body_limits import INTAKE_BODY_LIMITS
 from services.intake.ports import IntakePorts
-from services.intake.sealed_fields import CONCERN_TEXT, NOTICE_TEXT
+from services.intake.sealed_fields import ADULT_CONCERN_TEXT, CONCERN_TEXT, NOTICE_TEXT
 from services.intake.secret_box import SecretBox
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
@@ -40,6 +40,7 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     writer = DocumentWriter(runtime.locks, runtime.relay)
     writer.seal_fields(store.concerns, CONCERN_TEXT)
     writer.seal_fields(store.notices, NOTICE_TEXT)
+    writer.seal_fields(store.adult_concerns, ADULT_CONCERN_TEXT)
     ports = IntakePorts(
         store,
         writer,

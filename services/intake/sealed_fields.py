@@ -9,6 +9,7 @@ CONCERN_TEXT = (
     "concern.actions_taken",
     "concern.body_map.note",
 )
+ADULT_CONCERN_TEXT = ("adult_concern.description",)
 NOTICE_TEXT = (
     "content.location",
     "content.circumstances",

@@ -8,17 +8,21 @@ from datetime import datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.common.field_cipher import FieldCipher, open_document
 from services.common.store import Document
 from services.intake.domain.adult_concerns import AdultConcernSubmission
+from services.intake.sealed_fields import ADULT_CONCERN_TEXT
 
 
 class AdultConcernQueries:
     adult_concerns: AsyncCollection[Document]
+    cipher: FieldCipher | None
 
     async def adult_concern(self, adult_concern_id: str) -> Document | None:
-        return await self.adult_concerns.find_one(
+        found = await self.adult_concerns.find_one(
             {"_id": adult_concern_id}, projection={"outbox": 0}
         )
+        return await open_document(self.cipher, found, ADULT_CONCERN_TEXT)
 
     @staticmethod
     def adult_concern_document(

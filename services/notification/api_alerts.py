@@ -72,6 +72,9 @@ def alert_view(alert: Document) -> dict[str, Any]:
         "revision": alert.get("revision"),
         "content": alert.get("content"),
         "rule": alert.get("rule"),
+        "pattern": alert.get("pattern"),
+        # In Harbour only: never in an e-mail or text.
+        "flags": alert.get("flags", []),
         "next_escalation_at": alert.get("next_step_at"),
         "awaiting_rota": alert.get("awaiting_rota", False),
     }

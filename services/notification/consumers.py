@@ -17,8 +17,10 @@ from services.notification.usecases.file_offered import file_offered
 from services.notification.usecases.raise_alert import (
     raise_alert_for_concern,
     raise_alert_for_overdue_action,
+    raise_alert_for_pattern,
     raise_alert_for_police_notification,
 )
+from services.notification.usecases.record_child_flags import record_child_flags
 from services.notification.usecases.record_school import record_school
 
 
@@ -30,6 +32,7 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
             intake_v1.ENCOMPASS_NOTIFIED: partial(raise_alert_for_police_notification, ports),
             intake_v1.ENCOMPASS_AMENDED: partial(amend_alert, ports),
             case_v1.ACTION_OVERDUE: partial(raise_alert_for_overdue_action, ports),
+            case_v1.PATTERN_DETECTED: partial(raise_alert_for_pattern, ports),
         },
     )
     runtime.consume(
@@ -51,4 +54,7 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
             case_v1.ADULT_CASE_OPENED: partial(adult_case_opened, ports),
             case_v1.ADULT_LOW_LEVEL_PATTERN: partial(low_level_pattern_found, ports),
         },
+    )
+    runtime.consume(
+        "notification.child_flags", {case_v1.CONTEXT_CHANGED: partial(record_child_flags, ports)}
     )

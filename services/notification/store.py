@@ -12,6 +12,8 @@
 - adult_notices: one per event that told case managers of a concern about an adult (`_id`
   = the event's id): whom it reached and whom it could not; adult_routes: per adult case
   (`_id` = its id), who manages it, for its deadlines' notices
+- child_flags: one per child with a context ("<school>/<pupil>"): the flags alerts show
+  beside the child (a child protection plan, looked after, SEND), from case's events
 
 Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
@@ -49,6 +51,7 @@ class NotificationStore:
         self.admin_actions: AsyncCollection[Document] = db["admin_actions"]
         self.adult_notices: AsyncCollection[Document] = db["adult_notices"]
         self.adult_routes: AsyncCollection[Document] = db["adult_routes"]
+        self.child_flags: AsyncCollection[Document] = db["child_flags"]
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -114,6 +117,25 @@ class NotificationStore:
         """Unacknowledged alerts of the school that stopped climbing for want of a rota."""
         waiting = {"school_id": school_id, "awaiting_rota": True, "acknowledged_at": None}
         return [a["_id"] async for a in self.alerts.find(waiting, projection={"_id": 1})]
+
+    # --- children's flags (from case.context.changed.v1) ---------------------------------
+
+    async def record_child_flags(
+        self, trust_id: str, school_id: str, pupil_id: str, flags: list[str], version: int
+    ) -> bool:
+        """Keep the flags of the child's newest context; False if this news was older."""
+        state = {"trust_id": trust_id, "school_id": school_id, "flags": flags}
+        return await upsert_if_newer(
+            self.child_flags, child_key(school_id, pupil_id), state, version
+        )
+
+    async def flags_of_children(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """ "<school>/<pupil>" → the child's flags, for the children that have any."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        found = self.child_flags.find({"_id": {"$in": wanted}}, projection={"flags": 1})
+        return {doc["_id"]: list(doc.get("flags", [])) async for doc in found}
 
     # --- escalation steps and triggers ----------------------------------------------------
 
@@ -243,3 +265,7 @@ class NotificationStore:
 
 def _staff_id(school_id: str, user_id: str) -> str:
     return f"{school_id}:{user_id}"
+
+
+def child_key(school_id: str, pupil_id: str) -> str:
+    return f"{school_id}/{pupil_id}"

@@ -53,6 +53,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             "entries": [entry_view(item) for item in found.entries],
             "entry_count": found.entry_count,
             "earlier": found.earlier,
+            "address_withheld": found.address_withheld,
         }
         # Entries hold JSON values only (times as text): json.dumps is enough, and a third
         # of the time FastAPI's encoder took for 200 entries (measured 17-25 ms).

@@ -77,6 +77,12 @@ STEPS = {
     case_v1.REFERRAL_FEEDBACK: "Feedback on a referral",
     case_v1.REFERRAL_ESCALATED: "Referral escalated",
     case_v1.FGM_REPORTED: "FGM reported to the police",
+    case_v1.CONTEXT_CHANGED: "What the DSL knows of the child",
+    case_v1.LINK_ADDED: "Linked to another child",
+    case_v1.LINK_REMOVED: "Link to another child removed",
+    case_v1.RISK_ASSESSMENT_RECORDED: "Risk assessment",
+    case_v1.RISK_ASSESSMENT_REVIEWED: "Risk assessment reviewed",
+    case_v1.PATTERN_DETECTED: "Pattern noticed",
 }
 LABELS = {
     "decisions": DECISIONS,

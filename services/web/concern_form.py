@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from contracts.vocabulary import Category, MarkKind
 from services.web import body_map
+from services.web.concern_others import Other, others_body, others_from_form
 
 LONDON = ZoneInfo("Europe/London")
 MAX_MARKS = 30
@@ -48,6 +49,8 @@ class ConcernDraft:
     immediate_danger: str = ""
     fgm_discovered: str = ""
     marks: list[Mark] = field(default_factory=list)
+    other_name: str = ""
+    others: list[Other] = field(default_factory=list)
 
     @classmethod
     def from_form(cls, form: FormData) -> ConcernDraft:
@@ -87,6 +90,8 @@ class ConcernDraft:
             immediate_danger=text("immediate_danger"),
             fgm_discovered=text("fgm_discovered"),
             marks=marks,
+            other_name=text("other_name"),
+            others=others_from_form(form),
         )
 
     def add_mark_from_list(self, choice: str, kind: str, note: str) -> str | None:
@@ -157,6 +162,7 @@ class ConcernDraft:
             "immediate_danger": self.immediate_danger == "yes",
             "fgm_discovered": self.fgm_discovered == "yes",
             "body_map": marks,
+            "other_pupils_involved": others_body(self.others),
         }, {}
 
     def _marks(self) -> tuple[list[dict[str, Any]], str | None]:
@@ -203,7 +209,9 @@ API_FIELD_TO_INPUT = {
 def errors_from_service(fields: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, message in fields.items():
-        if name.startswith("body_map"):
+        if name.startswith("other_pupils_involved"):
+            errors.setdefault("other_name", message)
+        elif name.startswith("body_map"):
             parts = name.split(".")
             number = int(parts[1]) + 1 if len(parts) > 1 and parts[1].isdigit() else None
             label = f"Mark {number}: " if number else ""

@@ -101,6 +101,7 @@ class User:
             links.append(("Alerts", "/alerts"))
         if self.has(CASE_READERS):
             links.append(("Cases", "/cases"))
+            links.append(("Reviews due", "/reviews"))
         if self.has(ALLEGATIONS_USERS):
             links.append(("Allegations", "/allegations"))
         if self.has(SAFEGUARDING_READERS):

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from contracts.vocabulary import BodyArea, Category, MarkKind
 from services.web import body_map
+from services.web.child_labels import CHILD_LABELS
 from services.web.identity import User
 from services.web.session import session_of
 
@@ -51,6 +52,7 @@ RULE_LABELS = {
     "fgm-police-report": "FGM report to the police",
     "social-care-feedback": "Feedback from children's social care",
     "suspension-confirmation": "Suspension confirmation",
+    "risk-assessment-review": "Risk assessment review",
 }
 
 
@@ -111,6 +113,7 @@ class Pages:
             categories=CATEGORY_LABELS,
             kinds=KIND_LABELS,
             rules=RULE_LABELS,
+            child_labels=CHILD_LABELS,
             access_actions=ACCESS_ACTIONS,
             adult_access_actions=ADULT_ACCESS_ACTIONS,
             body_map=body_map,

@@ -4,11 +4,13 @@ violation. Pages are visited as the people who use them, with data on them."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
+from services.common.clock import uk_today
 from tests.browser.conftest import AXE, fill_sign_in, new_context, sign_in
 from tests.browser.test_file_transfer import link_token
 from tests.browser.world import World, send_unmatched_notification, until
@@ -251,5 +253,83 @@ def test_no_serious_or_critical_violation_on_the_allegations_pages(
     sign_in(page, web_url, "admin-t", "admin", trust=world.trust_id)
     found += _check(page, f"{web_url}/settings/allegations", "Concerns about adults")
 
+
+def test_no_serious_or_critical_violation_on_what_the_dsl_knows_of_a_child(
+    browser: Browser, web_url: str, world: World, concern_id: str
+):
+    """The context at the top of the file and its form, links, risk assessments, Reviews
+    due and the pattern watch, with data on them."""
+    dsl = bearer(token(world.dsl, "dsl", school=world.school_id))
+    pupil = world.other_pupil_id
+    case = world.url("case", f"/v1/children/{pupil}")
+    context_body = {
+        "social_worker": {"name": "Sam Okafor", "local_authority": "Worcestershire"},
+        "plan": {"kind": "child_protection", "category": "neglect", "start_date": "2026-01-12"},
+        "send": {"ehcp": True},
+        "address": "Safe House, 1 Hidden Lane",
+        "address_withheld": {"reason": "In a refuge."},
+    }
+    assert httpx.put(f"{case}/context", json=context_body, headers=dsl).status_code == 200
+    link = httpx.post(
+        f"{case}/links", json={"other_pupil_id": world.pupil_id, "kind": "sibling"}, headers=dsl
+    )
+    assert link.status_code == 201, link.text
+    review_on = (uk_today() + timedelta(days=7)).isoformat()
+    assessment = httpx.post(
+        f"{case}/risk-assessments",
+        json={
+            "incident": "Pushed in the corridor.",
+            "part": "victim",
+            "risks": "Shared corridors.",
+            "measures": [{"kind": "supervised_times", "detail": "Staff on the corridor."}],
+            "victim_wishes": "To stay in his class.",
+            "consulted": ["The pupil"],
+            "review_on": review_on,
+        },
+        headers=dsl,
+    )
+    assert assessment.status_code == 201, assessment.text
+
+    context = new_context(browser, bypass_csp=True)
+    page = context.new_page()
+    found: list[str] = []
+    sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
+    page.goto(f"{web_url}/concerns/new")
+    page.get_by_label("Name of the other pupil").fill("hart")
+    page.get_by_role("button", name="Find other pupil").click()
+    page.get_by_role("button", name="Add other pupil").wait_for()
+    found += [f"concern form finding another pupil: {v}" for v in violations(page)]
+    page.locator("#other-choices input").first.check()
+    page.get_by_role("button", name="Add other pupil").click()
+    page.locator("#others-named").wait_for()
+    found += [f"concern form with another pupil: {v}" for v in violations(page)]
+    page.goto(f"{web_url}/sign-out")
+    sign_in(page, web_url, world.dsl, "dsl", school=world.school_id)
+    child = f"{web_url}/children/{world.school_id}/{pupil}"
+    found += _check(page, child, "What you must know")
+    found += _check(page, f"{child}/context", "What you know of the child")
+    page.get_by_label("Why is it withheld?").fill("")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"context form with errors: {v}" for v in violations(page)]
+    found += _check(page, f"{child}/links/new", "Link to another child")
+    page.get_by_label("Other child's name").fill("hart")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("radio").first.wait_for()
+    found += [f"link form with pupils: {v}" for v in violations(page)]
+    remove = f"{child}/links/{link.json()['link_id']}/remove"
+    found += _check(page, remove, "Remove a link")
+    found += _check(page, f"{child}/risk-assessments/new", "Record a risk assessment")
+    page.get_by_role("button", name="Save risk assessment").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    found += [f"risk assessment form with errors: {v}" for v in violations(page)]
+    review = f"{child}/risk-assessments/{assessment.json()['assessment_id']}/review"
+    found += _check(page, review, "Review the risk assessment")
+    found += _check(page, f"{web_url}/reviews", "Reviews due")
+    found += _check(page, f"{web_url}/settings/pattern-rules", "Pattern watch")
+    page.goto(f"{web_url}/sign-out")
+
+    sign_in(page, web_url, "admin-1", "admin", school=world.school_id, trust=world.trust_id)
+    found += _check(page, f"{web_url}/settings/pattern-rules", "Pattern watch")
     context.close()
     assert found == []

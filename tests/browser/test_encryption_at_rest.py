@@ -1,5 +1,6 @@
 """Encryption at rest: a distinctive sentence posted through the APIs (a concern's words,
-a body-map note, a police notification, a case note, a triage reason, a correction) is
+a body-map note, a police notification, a case note, a triage reason, a correction, the
+child's withheld address, a risk assessment, a concern about an adult) is
 nowhere in the store, read raw through the driver and as FerretDB's SQLite files, while
 the API, the chronology, the PDF and the child's file page still show it to the DSL."""
 
@@ -11,6 +12,7 @@ import os
 import secrets
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +94,39 @@ def _write_everything(world: World) -> None:
             dsl,
         )
         _police(http, world)
+        _context_and_adults(http, world, dsl, staff)
+
+
+def _context_and_adults(
+    http: httpx.Client, world: World, dsl: dict[str, str], staff: dict[str, str]
+) -> None:
+    child = world.url("case", f"/v1/children/{world.pupil_id}")
+    context = {"address": SENTENCE, "address_withheld": {"reason": SENTENCE}}
+    assert http.put(f"{child}/context", json=context, headers=dsl).status_code == 200
+    review_on = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
+    assessment = {
+        "incident": SENTENCE,
+        "part": "victim",
+        "risks": SENTENCE,
+        "measures": [{"kind": "supervised_times", "detail": SENTENCE}],
+        "victim_wishes": SENTENCE,
+        "consulted": ["The pupil"],
+        "review_on": review_on,
+    }
+    _post(http, f"{child}/risk-assessments", assessment, dsl)
+    adult = {
+        "school_id": world.school_id,
+        "subject": {"name": "Sam Teach", "role": "staff", "staff_user_id": "teacher-9"},
+        "occurred_at": "2026-03-09T15:30:00+00:00",
+        "description": SENTENCE,
+        "children_involved": [world.pupil_id],
+    }
+    _post(http, world.url("intake", "/v1/adult-concerns"), adult, staff)
+    head = bearer(token("head-1", "headteacher", school=world.school_id))
+    # The adult case's chronology (records) holds the description once case has opened it.
+    assert until(
+        lambda: http.get(world.url("case", "/v1/adult-cases"), headers=head).json()["cases"], 60
+    )
 
 
 def _police(http: httpx.Client, world: World) -> None:
@@ -181,7 +216,8 @@ def test_a_childs_words_are_unreadable_in_the_store_and_shown_to_the_dsl(
         )
         pdf = http.get(world.url("records", f"/v1/children/{world.pupil_id}/file.pdf"), headers=dsl)
     assert chronology.text.count(WORD) >= 5  # words, description, actions, note, correction
-    assert case.text.count(WORD) >= 2  # the triage reason and the note
+    # the triage reason, the note, the address and why it is withheld, the risk assessment
+    assert case.text.count(WORD) >= 8
     assert WORD in json.dumps(notices)
     assert pdf.status_code == 200
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

@@ -27,6 +27,8 @@ def concern_raised(
     concern_id: str | None = None,
     fgm_discovered: bool = False,
     reporter: str = "teacher-1",
+    categories: list[str] | None = None,
+    other_pupils_involved: list[dict[str, str]] | None = None,
 ) -> Envelope[ConcernRaised]:
     received = received_at or utc_now()
     payload = ConcernRaised(
@@ -34,7 +36,8 @@ def concern_raised(
         pupil_id=pupil,
         occurred_at=received,
         received_at=received,
-        categories=["neglect"],
+        categories=categories or ["neglect"],  # type: ignore[arg-type]
+        other_pupils_involved=other_pupils_involved or [],  # type: ignore[arg-type]
         description="Came to school hungry three days running.",
         child_words="There was no food at home.",
         actions_taken="Breakfast club; told the DSL.",

@@ -8,11 +8,17 @@ import pytest
 
 from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import NoDueTime, compute_approaching, compute_due
+from services.case.domain.deadline_rules import (
+    DATE_TRIGGERED_RULES,
+    NoDueTime,
+    compute_approaching,
+    compute_due,
+)
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
-DATETIME_RULES = [rule for rule in DeadlineRule if rule is not DeadlineRule.FILE_TRANSFER]
+DATETIME_RULES = [rule for rule in DeadlineRule if rule not in DATE_TRIGGERED_RULES]
+DATE_RULES = sorted(DATE_TRIGGERED_RULES)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +39,7 @@ def test_the_rules_and_their_names():
         "fgm-police-report",
         "social-care-feedback",
         "suspension-confirmation",
+        "risk-assessment-review",
     ]
 
 
@@ -58,15 +65,17 @@ def test_a_date_is_not_a_trigger_moment(sample, rule):
         compute_due(rule, date(2026, 3, 11), sample)
 
 
+@pytest.mark.parametrize("rule", DATE_RULES)
 @pytest.mark.parametrize("trigger", ["2026-03-11", None, 20260311])
-def test_file_transfer_needs_a_date(sample, trigger):
-    with pytest.raises(ValueError, match=r"^file-transfer: trigger must be a date"):
-        compute_due(DeadlineRule.FILE_TRANSFER, trigger, sample)
+def test_date_rules_need_a_date(sample, rule, trigger):
+    with pytest.raises(ValueError, match=f"^{rule}: trigger must be a date"):
+        compute_due(rule, trigger, sample)
 
 
-def test_file_transfer_rejects_a_naive_datetime(sample):
-    with pytest.raises(ValueError, match=r"^file-transfer: trigger must be timezone-aware"):
-        compute_due(DeadlineRule.FILE_TRANSFER, datetime(2026, 3, 11, 10, 0), sample)
+@pytest.mark.parametrize("rule", DATE_RULES)
+def test_date_rules_reject_a_naive_datetime(sample, rule):
+    with pytest.raises(ValueError, match=f"^{rule}: trigger must be timezone-aware"):
+        compute_due(rule, datetime(2026, 3, 11, 10, 0), sample)
 
 
 @pytest.mark.parametrize("rule", DATETIME_RULES)

@@ -12,7 +12,11 @@ import pytest
 
 from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
-from services.case.domain.deadline_rules import compute_approaching, compute_due
+from services.case.domain.deadline_rules import (
+    DATE_TRIGGERED_RULES,
+    compute_approaching,
+    compute_due,
+)
 
 SAMPLE = Path(__file__).parents[1] / "samples" / "calendar-2025-26.json"
 
@@ -233,7 +237,7 @@ def test_file_transfer_with_a_datetime_trigger_uses_the_start_of_its_london_date
 # --- together with compute_due ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", [r for r in DeadlineRule if r is not DeadlineRule.FILE_TRANSFER])
+@pytest.mark.parametrize("rule", [r for r in DeadlineRule if r not in DATE_TRIGGERED_RULES])
 def test_approaching_lies_between_the_trigger_and_due(sample, rule):
     for iso in ["2026-03-11T08:30:00+00:00", "2026-03-27T20:00:00+00:00", "2026-10-24T23:00:00Z"]:
         trigger = at(iso)

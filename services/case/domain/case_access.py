@@ -5,6 +5,7 @@
   the trust.
 - Writers: the school's DSL and deputy DSLs. The headteacher and the trust lead oversee
   and read; a head who also acts as DSL holds the `dsl` role as well.
+- The child's address, while it is withheld (1.12): the school's DSL and deputy DSLs only.
 - Staff see only the receipts of their own concerns; the one step they take on a case is
   the FGM report that is their personal duty (domain/fgm.py).
 """
@@ -28,3 +29,8 @@ def may_read(principal: Principal, case: Mapping[str, Any]) -> bool:
 def may_write(principal: Principal, school_id: str) -> bool:
     """Writers act at their own school only (a trust-wide token writes nothing)."""
     return principal.school_id == school_id and principal.has_any(CASE_WRITERS)
+
+
+def sees_address(principal: Principal, case: Mapping[str, Any]) -> bool:
+    """Whether a reader of the case may see the child's address while it is withheld."""
+    return principal.school_id == case["school_id"] and principal.has_any(DSL_ROLES)

@@ -8,6 +8,8 @@
 - ``lado-referral``, ``fgm-police-report``, ``social-care-feedback``,
   ``suspension-confirmation``: ``close_of_business`` on the first working day after T's date
   in the school's zone.
+- ``risk-assessment-review`` (T = the review date the DSL set): ``close_of_business`` on T,
+  whatever kind of day it is (the DSL chose it).
 
 Every result is an aware datetime in the school's zone. Pure code: no I/O.
 """
@@ -20,8 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 from contracts.case_v1 import DeadlineRule
 from services.case.domain.calendar import SchoolCalendar
 
-# Rules whose trigger is a date (the last day on roll) rather than a moment.
-DATE_TRIGGERED_RULES = frozenset({DeadlineRule.FILE_TRANSFER})
+# Rules whose trigger is a date (the last day on roll, a review date) rather than a moment.
+DATE_TRIGGERED_RULES = frozenset({DeadlineRule.FILE_TRANSFER, DeadlineRule.RISK_ASSESSMENT_REVIEW})
 
 NEXT_WORKING_DAY_RULES = frozenset(
     {
@@ -61,22 +63,20 @@ def _aware_trigger(rule: DeadlineRule, trigger: object) -> datetime:
     return trigger
 
 
-def _leaving_date(trigger: object, calendar: SchoolCalendar) -> date:
-    """The last day on roll: a date, or the school-local date of an aware datetime."""
+def _trigger_date(rule: DeadlineRule, trigger: object, calendar: SchoolCalendar) -> date:
+    """The last day on roll or the review date: a date, or the school-local date of an
+    aware datetime."""
     if isinstance(trigger, datetime):
-        return calendar.local_date(_aware_trigger(DeadlineRule.FILE_TRANSFER, trigger))
+        return calendar.local_date(_aware_trigger(rule, trigger))
     if isinstance(trigger, date):
         return trigger
-    raise ValueError(
-        f"{DeadlineRule.FILE_TRANSFER}: trigger must be a date (the last day on roll), "
-        f"got {type(trigger).__name__}"
-    )
+    raise ValueError(f"{rule}: trigger must be a date, got {type(trigger).__name__}")
 
 
 def _trigger_moment(rule: DeadlineRule, trigger: object, calendar: SchoolCalendar) -> datetime:
     """The moment the rule's window opens; for a date trigger, the start of that local day."""
     if rule in DATE_TRIGGERED_RULES:
-        return calendar.start_of_day(_leaving_date(trigger, calendar))
+        return calendar.start_of_day(_trigger_date(rule, trigger, calendar))
     return _aware_trigger(rule, trigger)
 
 
@@ -130,6 +130,10 @@ def _file_transfer_due(left: date, calendar: SchoolCalendar) -> datetime:
     return calendar.at(due_day, calendar.close_of_business)
 
 
+def _review_due(review_on: date, calendar: SchoolCalendar) -> datetime:
+    return calendar.at(review_on, calendar.close_of_business)
+
+
 def _is_in_term_leaving_day(left: date, calendar: SchoolCalendar) -> bool:
     if not calendar.is_pupil_day(left):
         return False
@@ -168,13 +172,16 @@ def compute_due(
     """When ``rule`` falls due for a trigger at ``trigger``, as an aware time in the school zone.
 
     ``trigger`` is a timezone-aware datetime, except for ``file-transfer`` where it is the last
-    day on roll (a date; an aware datetime is taken as its school-local date).
+    day on roll and ``risk-assessment-review`` where it is the review date (a date; an aware
+    datetime is taken as its school-local date).
     ``immediate_danger`` only affects ``dsl-triage``. Raises ``ValueError`` for an unknown rule
     or a trigger of the wrong kind, and ``NoDueTime`` when the calendar ends first.
     """
     rule = DeadlineRule(rule)
-    if rule in DATE_TRIGGERED_RULES:
-        return _file_transfer_due(_leaving_date(trigger, calendar), calendar)
+    if rule is DeadlineRule.FILE_TRANSFER:
+        return _file_transfer_due(_trigger_date(rule, trigger, calendar), calendar)
+    if rule is DeadlineRule.RISK_ASSESSMENT_REVIEW:
+        return _review_due(_trigger_date(rule, trigger, calendar), calendar)
     moment = _aware_trigger(rule, trigger)
     return _MOMENT_RULES[rule](moment, calendar, immediate_danger)
 

@@ -11,8 +11,10 @@ from contracts.envelope import Actor, Envelope, Subject
 from contracts.intake_v1 import (
     CONCERN_RAISED,
     MAX_BODY_MARKS,
+    MAX_OTHER_PUPILS,
     BodyMark,
     ConcernRaised,
+    InvolvedPupil,
     Reporter,
 )
 from contracts.vocabulary import Category
@@ -39,6 +41,11 @@ class ConcernSubmission(BaseModel):
     fgm_discovered: bool
     # Marks on the body map; a bad one answers 422 naming it (e.g. field body_map.1.x).
     body_map: list[BodyMark] = Field(default_factory=list, max_length=MAX_BODY_MARKS)
+    # Other pupils of the school involved (child-on-child): each must be on the roll, or the
+    # answer is 422 naming the entry (other_pupils_involved.1.pupil_id).
+    other_pupils_involved: list[InvolvedPupil] = Field(
+        default_factory=list, max_length=MAX_OTHER_PUPILS
+    )
 
     @field_validator("categories")
     @classmethod
@@ -49,10 +56,31 @@ class ConcernSubmission(BaseModel):
 
     def fingerprint(self) -> str:
         """Tells a retry of the same submission from a different one under the same key."""
-        # Without an empty body map, so a submission stored before body maps existed keeps
-        # its fingerprint and its retry is still recognised.
-        exclude = None if self.body_map else {"body_map"}
-        return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()
+        # Without an empty body map or list of other pupils, so a submission stored before
+        # they existed keeps its fingerprint and its retry is still recognised.
+        exclude = {
+            name
+            for name, value in (
+                ("body_map", self.body_map),
+                ("other_pupils_involved", self.other_pupils_involved),
+            )
+            if not value
+        }
+        return hashlib.sha256(self.model_dump_json(exclude=exclude or None).encode()).hexdigest()
+
+
+def involvement_problems(submission: ConcernSubmission) -> list[tuple[str, str]]:
+    """Other pupils named wrongly: the concern's own child, or one named twice."""
+    problems = []
+    seen: set[str] = set()
+    for index, named in enumerate(submission.other_pupils_involved):
+        field = f"other_pupils_involved.{index}.pupil_id"
+        if named.pupil_id == submission.pupil_id:
+            problems.append((field, "the concern is about this pupil: name the others"))
+        elif named.pupil_id in seen:
+            problems.append((field, "this pupil is named twice"))
+        seen.add(named.pupil_id)
+    return problems
 
 
 def concern_id_for(school_id: str, user_id: str, idempotency_key: str) -> str:
@@ -80,6 +108,7 @@ def concern_raised(
         immediate_danger=submission.immediate_danger,
         fgm_discovered=submission.fgm_discovered,
         body_map=submission.body_map,
+        other_pupils_involved=submission.other_pupils_involved,
         reported_by=Reporter(user_id=reporter.user_id, role=reporter.primary_role),
     )
     return make_envelope(  # type: ignore[return-value]

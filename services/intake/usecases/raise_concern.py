@@ -4,7 +4,7 @@ The concern is stored once, with the event it causes, in one write; the relay pu
 intake.concern.raised.v1, from which notification alerts the DSL, records adds it to the
 child's chronology and case starts the dsl-triage clock. The Idempotency-Key makes a retry
 safe: the same key and body give the same concern; the same key with another body is
-refused."""
+refused. Other pupils a concern names (child-on-child) must be on the school's roll too."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from datetime import datetime
 
 from services.common.access import school_in_reach
 from services.common.auth import SCHOOL_ROLES, Principal
-from services.common.errors import Conflict, Invalid
-from services.intake.domain.concerns import ConcernSubmission, concern_id_for, concern_raised
+from services.common.errors import Conflict, Invalid, InvalidFields
+from services.intake.domain.concerns import (
+    ConcernSubmission,
+    concern_id_for,
+    concern_raised,
+    involvement_problems,
+)
 from services.intake.ports import IntakePorts
 
 
@@ -37,6 +42,13 @@ async def raise_concern(
     )
     if not await store.has_pupil(submission.school_id, submission.pupil_id):
         raise Invalid("pupil_id", "no pupil with this id at this school")
+    problems = involvement_problems(submission)
+    for index, named in enumerate(submission.other_pupils_involved):
+        if not await store.has_pupil(submission.school_id, named.pupil_id):
+            field = f"other_pupils_involved.{index}.pupil_id"
+            problems.append((field, "no pupil with this id at this school"))
+    if problems:
+        raise InvalidFields(problems)
     concern_id = concern_id_for(submission.school_id, principal.user_id, idempotency_key)
     received_at = ports.clock.now()
     event = concern_raised(

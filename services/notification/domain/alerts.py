@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from contracts.case_v1 import ActionOverdue, DeadlineChanged, phase_event_id
+from contracts.case_v1 import ActionOverdue, DeadlineChanged, PatternDetected, phase_event_id
 from contracts.envelope import Actor, Envelope, Subject
 from contracts.intake_v1 import ConcernRaised, EncompassAmended, EncompassNotified
 from contracts.notification_v1 import ALERT_ACKNOWLEDGED, AlertAcknowledged, AlertSource
@@ -135,6 +135,22 @@ def alert_for_overdue_action(
         created_at=created_at,
         next_step_at=created_at,
     ) | {"owner_user_id": overdue.owner_user_id}
+
+
+def alert_for_pattern(event: Envelope[PatternDetected], created_at: datetime) -> dict[str, Any]:
+    """A pattern in a child's recent events for the DSL rota to look at (normal priority).
+    Ids and the rule only: what made it is in the child's file."""
+    detected = event.payload
+    return _alert(
+        event,
+        pupil_id=detected.pupil_id,
+        source_id=detected.detection_id,
+        source_type=AlertSource.PATTERN,
+        priority=Priority.NORMAL,
+        received_at=detected.detected_at,
+        created_at=created_at,
+        next_step_at=created_at,
+    ) | {"pattern": detected.rule.value}
 
 
 def alert_for_incoming_file(

@@ -146,14 +146,18 @@ def alert_link(public_base_url: str, alert_id: str) -> str:
 
 def topic_of(alert: dict[str, Any]) -> Topic:
     """What the alert is about, as a message may say it: a concern or police notification
-    ("alert"), an overdue action, social care's feedback to chase, or a child's file
-    another school offers."""
+    ("alert"), an overdue action, social care's feedback to chase, a child's file another
+    school offers, a risk assessment review due, or a pattern in a child's events."""
     if alert.get("source_type") == "action":
         return "action_overdue"
     if alert.get("source_type") == "transfer":
         return "incoming_file"
     if alert.get("source_type") == "deadline" and alert.get("rule") == "social-care-feedback":
         return "feedback_chase"
+    if alert.get("source_type") == "deadline" and alert.get("rule") == "risk-assessment-review":
+        return "review_due"
+    if alert.get("source_type") == "pattern":
+        return "pattern"
     return "alert"
 
 

@@ -21,13 +21,16 @@ PRIORITY_LABELS: dict[Priority, str] = {
 }
 
 # What an alert is about when it is not a concern or police notification: a step on a
-# child's case that is late, or a concern about an adult for its case manager. Said
-# without a word of the child, the adult or the case.
+# child's case that is late, a risk assessment review due, a pattern noticed, or a concern
+# about an adult for its case manager. Said without a word of the child, the adult or the
+# case.
 Topic = Literal[
     "alert",
     "action_overdue",
     "feedback_chase",
     "incoming_file",
+    "review_due",
+    "pattern",
     "adult_concern",
     "adult_pattern",
     "adult_deadline_approaching",
@@ -46,6 +49,8 @@ TOPIC_LABELS: dict[Topic, str] = {
     "adult_pattern": "A pattern of low-level concerns about an adult",
     "adult_deadline_approaching": "A deadline on a concern about an adult is approaching",
     "adult_deadline_breached": "A deadline on a concern about an adult has passed",
+    "review_due": "Risk assessment review due",
+    "pattern": "Safeguarding pattern to review",
 }
 _TOPIC_CONTEXT: dict[Topic, str] = {
     "action_overdue": "An action on a child's case was not done by its date.",
@@ -58,6 +63,8 @@ _TOPIC_CONTEXT: dict[Topic, str] = {
     " whether the pattern meets the harm threshold.",
     "adult_deadline_approaching": "Open the case under Allegations in Harbour to see which.",
     "adult_deadline_breached": "Open the case under Allegations in Harbour to see which.",
+    "review_due": "A risk assessment is due for review: review it in Harbour.",
+    "pattern": "Harbour noticed a pattern in a child's recent events: look at it in Harbour.",
 }
 
 _REASON_PREFIXES: dict[Reason, str] = {
@@ -115,7 +122,10 @@ def headline(notice: Notice) -> str:
         # A late step is not "unacknowledged"; only a climb for that reason says so.
         climbed = notice.reason in ("timer", "delivery_failed")
         prefix = _REASON_PREFIXES[notice.reason] if climbed else ""
-        return f"{prefix}{TOPIC_LABELS[notice.topic]} at {notice.school_name}"
+        label = TOPIC_LABELS[notice.topic]
+        if notice.topic == "review_due" and notice.reason == "deadline_breached":
+            label = "Risk assessment review overdue"
+        return f"{prefix}{label} at {notice.school_name}"
     label = PRIORITY_LABELS[notice.priority]
     return f"{_REASON_PREFIXES[notice.reason]}{label} at {notice.school_name}"
 

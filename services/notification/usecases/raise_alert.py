@@ -1,5 +1,5 @@
-"""A concern was raised, the police notified the school, or an action on a child's case is
-overdue: the DSLs' alert.
+"""A concern was raised, the police notified the school, an action on a child's case is
+overdue, or a pattern was found in a child's recent events: the DSLs' alert.
 
 The alert's id is the event's, so a redelivered event finds it stored and changes nothing.
 The escalator takes its first steps at once (it is woken, and the alert's timer is due now).
@@ -7,7 +7,7 @@ The escalator takes its first steps at once (it is woken, and the alert's timer 
 
 from __future__ import annotations
 
-from contracts.case_v1 import ActionOverdue
+from contracts.case_v1 import ActionOverdue, PatternDetected
 from contracts.envelope import Envelope
 from contracts.intake_v1 import ConcernRaised, EncompassNotified
 from services.common.store import Document
@@ -15,6 +15,7 @@ from services.notification.domain.alerts import (
     alert_for_concern,
     alert_for_encompass,
     alert_for_overdue_action,
+    alert_for_pattern,
 )
 from services.notification.ports import NotificationPorts
 
@@ -36,6 +37,13 @@ async def raise_alert_for_overdue_action(
 ) -> bool:
     """For the DSL rota and the action's owner. False if the event was seen before."""
     return await raise_alert(ports, alert_for_overdue_action(event, ports.clock.now()))
+
+
+async def raise_alert_for_pattern(
+    ports: NotificationPorts, event: Envelope[PatternDetected]
+) -> bool:
+    """For the DSL rota, at normal priority. False if the event was seen before."""
+    return await raise_alert(ports, alert_for_pattern(event, ports.clock.now()))
 
 
 async def raise_alert(ports: NotificationPorts, alert: Document) -> bool:

@@ -1,4 +1,5 @@
-"""Reading alerts: the in-app list, and one alert with its escalation steps and deliveries.
+"""Reading alerts: the in-app list, and one alert with its escalation steps and deliveries,
+each with its child's flags (a child protection plan, looked after, SEND).
 
 DSLs and the trust safeguarding lead see their school's (or trust's) alerts, and so does
 every member of the school's rota; anyone else is told there is nothing to see."""
@@ -12,6 +13,7 @@ from services.common.errors import NotFound
 from services.common.store import Document
 from services.notification.access import alert_scope
 from services.notification.ports import NotificationPorts
+from services.notification.usecases.record_child_flags import with_child_flags
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ async def list_alerts(
     scope = await alert_scope(ports.store, principal, school_id)
     if scope is None:
         raise NotFound("school")
-    return await ports.store.alerts_in(scope, acknowledged, limit)
+    alerts = await ports.store.alerts_in(scope, acknowledged, limit)
+    return await with_child_flags(ports, alerts)
 
 
 async def visible_alert(ports: NotificationPorts, principal: Principal, alert_id: str) -> Document:
@@ -45,6 +48,7 @@ async def visible_alert(ports: NotificationPorts, principal: Principal, alert_id
 
 async def read_alert(ports: NotificationPorts, principal: Principal, alert_id: str) -> AlertDetail:
     alert = await visible_alert(ports, principal, alert_id)
+    [alert] = await with_child_flags(ports, [alert])
     return AlertDetail(
         alert,
         await ports.store.steps_of_alert(alert_id),

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.case_v1 import CONTEXT_CHANGED
 from services.records.domain.chain import Entry, Head, Verdict, verify
 
 LOCAL = "file"
@@ -113,12 +114,17 @@ NOT_RECORDED = "not recorded"
 
 def send_status(entries: Iterable[Mapping[str, Any]]) -> str:
     """Whether the file says the child has special educational needs or disabilities: the
-    latest entry whose content names `send` (True/False or a description), else "not
-    recorded". Nothing is inferred from anything else."""
+    latest entry whose content names `send` (True/False or a description, or the SEND in
+    the child's context), else "not recorded". Nothing is inferred from anything else."""
     latest: Any = None
     for entry in entries:
-        content = (entry.get("record") or {}).get("content") or {}
-        if isinstance(content, Mapping) and content.get("send") not in (None, ""):
+        record = entry.get("record") or {}
+        content = record.get("content") or {}
+        if record.get("event_type") == CONTEXT_CHANGED and isinstance(content, Mapping):
+            send = (content.get("context") or {}).get("send")
+            if send:  # a context with no SEND says nothing either way
+                latest = "yes, with an EHC plan" if send.get("ehcp") else "yes"
+        elif isinstance(content, Mapping) and content.get("send") not in (None, ""):
             latest = content["send"]
     if latest is None:
         return NOT_RECORDED

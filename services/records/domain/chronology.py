@@ -11,6 +11,7 @@ computed when it is written is the one recomputed when it is read or exported.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from pydantic import BaseModel
 
 from contracts import case_v1, intake_v1
 from contracts.envelope import Envelope
+
+_INVOLVEMENTS = uuid.UUID("6c2f9e1d-83b4-4a07-9d5e-b2a1f0c7e394")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,12 @@ CASE_STEPS: dict[str, Callable[[Any], Placement]] = {
     case_v1.REFERRAL_FEEDBACK: _case_step("referral_id", "received_at"),
     case_v1.REFERRAL_ESCALATED: _case_step("referral_id", "escalated_at"),
     case_v1.FGM_REPORTED: _case_step("concern_id", "reported_at"),
+    case_v1.CONTEXT_CHANGED: lambda c: Placement(c.pupil_id, f"context:{c.version}", c.changed_at),
+    case_v1.LINK_ADDED: _case_step("link_id", "added_at"),
+    case_v1.LINK_REMOVED: _case_step("link_id", "removed_at"),
+    case_v1.RISK_ASSESSMENT_RECORDED: _case_step("assessment_id", "recorded_at"),
+    case_v1.RISK_ASSESSMENT_REVIEWED: _case_step("assessment_id", "reviewed_at"),
+    case_v1.PATTERN_DETECTED: _case_step("detection_id", "detected_at"),
 }
 
 # Every event that becomes an entry in a child's chronology, and where it goes.
@@ -91,6 +100,46 @@ def chronology_entry(
         "actor": event.actor.model_dump(mode="json"),
         "content": event.payload.model_dump(mode="json"),
     }
+
+
+def involvement_key(concern_event_id: str, pupil_id: str) -> str:
+    """The entry a concern makes in a named pupil's file: fixed by the concern's event and
+    the pupil, so a redelivery adds nothing."""
+    return str(uuid.uuid5(_INVOLVEMENTS, f"{concern_event_id}/{pupil_id}"))
+
+
+def involvement_entries(
+    event: Envelope[BaseModel], *, recorded_at: datetime
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(pupil, key, record) for each other pupil a concern names: an entry in their own
+    file about their own part only (when, what kind of concern, who recorded it, their
+    part), never the concern's description, the child's words, its body map or who else
+    it names. Their file learns who else was involved from the link case makes."""
+    concern = event.payload
+    if not isinstance(concern, intake_v1.ConcernRaised):
+        return []
+    entries = []
+    for named in concern.other_pupils_involved:
+        record = {
+            "kind": "involvement",
+            "event_id": event.event_id,
+            "event_type": "",
+            "trust_id": event.trust_id,
+            "school_id": event.school_id,
+            "pupil_id": named.pupil_id,
+            "source_id": concern.concern_id,
+            "occurred_at": iso(concern.occurred_at),
+            "recorded_at": iso(recorded_at),
+            "actor": event.actor.model_dump(mode="json"),
+            "content": {
+                "concern_id": concern.concern_id,
+                "part": named.part.value,
+                "categories": [c.value for c in concern.categories],
+                "received_at": iso(concern.received_at),
+            },
+        }
+        entries.append((named.pupil_id, involvement_key(event.event_id, named.pupil_id), record))
+    return entries
 
 
 def legacy_entry(stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ class ExportedFile:
     exported_role: str
     exported_at: str
     purpose: str | None
+    address_withheld: str | None = None  # why, when the child's address is withheld
 
     @property
     def footer(self) -> str:

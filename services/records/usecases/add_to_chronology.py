@@ -3,7 +3,9 @@ content: which events, and where each goes, is the table in domain/chronology.py
 amendment is a new entry with the new content; the first stays as it was.
 
 The entry is appended to the child's hash chain with the event's id as its key, so a
-redelivered event adds nothing."""
+redelivered event adds nothing. A concern that names other pupils also adds an entry to
+each of their files, about their own part only, keyed by the concern's event and the pupil
+(a redelivery completes any the first delivery did not write)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,11 @@ from pydantic import BaseModel
 
 from contracts.envelope import Envelope
 from services.records.domain.child_file import chain_id
-from services.records.domain.chronology import chronology_entry, placement_of
+from services.records.domain.chronology import (
+    chronology_entry,
+    involvement_entries,
+    placement_of,
+)
 from services.records.ports import RecordsPorts
 from services.records.usecases.chain_append import ChainRef, append
 
@@ -30,4 +36,9 @@ async def add_to_chronology(ports: RecordsPorts, event: Envelope[BaseModel]) -> 
         chain_id(event.school_id, where.pupil_id), event.trust_id, event.school_id, where.pupil_id
     )
     appended = await append(ports, ports.store.files, ref, record, key=event.event_id)
+    for pupil_id, key, involvement in involvement_entries(event, recorded_at=ports.clock.now()):
+        named = ChainRef(
+            chain_id(event.school_id, pupil_id), event.trust_id, event.school_id, pupil_id
+        )
+        await append(ports, ports.store.files, named, involvement, key=key)
     return appended.created

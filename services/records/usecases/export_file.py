@@ -4,11 +4,12 @@ its purpose, and every page says who exported it, when and the chain head."""
 
 from __future__ import annotations
 
-from services.common.auth import SAFEGUARDING_READERS, Principal
+from services.common.auth import DSL_ROLES, SAFEGUARDING_READERS, Principal
 from services.records.domain.chain import GENESIS
 from services.records.domain.child_file import FileVerdict, send_status
 from services.records.domain.export import ExportedFile, exported_at
 from services.records.domain.timeline import timeline
+from services.records.domain.withheld_address import withheld_reason, without_addresses
 from services.records.ports import RecordsPorts
 from services.records.usecases.file_access import OpenedFile, log_principal_access, open_file
 
@@ -23,7 +24,12 @@ async def export_file(
 ) -> bytes:
     opened = await open_file(ports, principal, pupil_id, school_id, SAFEGUARDING_READERS)
     exported = await exported_file(
-        ports, opened, principal.user_id, principal.primary_role, purpose
+        ports,
+        opened,
+        principal.user_id,
+        principal.primary_role,
+        purpose,
+        sees_address=principal.has_any(DSL_ROLES),
     )
     await log_principal_access(
         ports,
@@ -37,13 +43,24 @@ async def export_file(
 
 
 async def exported_file(
-    ports: RecordsPorts, opened: OpenedFile, user_id: str, role: str, purpose: str | None
+    ports: RecordsPorts,
+    opened: OpenedFile,
+    user_id: str,
+    role: str,
+    purpose: str | None,
+    *,
+    sees_address: bool = True,
 ) -> ExportedFile:
-    """What the PDF of a file says (also what a transfer bundle's PDF says)."""
+    """What the PDF of a file says (also what a transfer bundle's PDF says): a withheld
+    address is flagged on its first page, and an exporter who is not a DSL gets no
+    address at all."""
     chains = opened.file.chains if opened.file else {}
     verdict = opened.file.verdict() if opened.file else FileVerdict(0, GENESIS, True)
     school = await ports.store.school(opened.school_id)
     items = timeline(chains)
+    withheld = withheld_reason(item["record"] for item in items)
+    if withheld is not None and not sees_address:
+        items = without_addresses(items)
     return ExportedFile(
         pupil_id=opened.pupil_id,
         school_id=opened.school_id,
@@ -56,4 +73,5 @@ async def exported_file(
         exported_role=role.replace("_", " "),
         exported_at=exported_at(ports.clock.now()),
         purpose=purpose,
+        address_withheld=withheld,
     )

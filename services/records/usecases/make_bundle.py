@@ -51,6 +51,10 @@ async def make_bundle(
         child={
             "pupil_id": transfer["pupil_id"],
             **{k: (child or {}).get(k) for k in ("forename", "surname", "date_of_birth", "upn")},
+            # The receiving school must know before it reads anything else.
+            **(
+                {"address_withheld": exported.address_withheld} if exported.address_withheld else {}
+            ),
         },
         chains=chains,
         head=head,

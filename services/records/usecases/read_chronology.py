@@ -7,7 +7,8 @@ adult case (usecases/child_pointers.py); to anyone else the file reads as withou
 
 A read is one page: the newest `limit` entries (before `before`, a page's `earlier`), in
 the order things happened. A DSL looks at what happened lately first; 1,000 entries, the
-default, is the whole file of nearly every child."""
+default, is the whole file of nearly every child. While the child's address is withheld,
+only a DSL reads an address in it (the trust lead reads "withheld")."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from services.common.auth import SAFEGUARDING_READERS, Principal
+from services.common.auth import DSL_ROLES, SAFEGUARDING_READERS, Principal
 from services.common.errors import Invalid
 from services.common.store import Document
 from services.records.domain.adult_file import POINTERS
 from services.records.domain.chain import GENESIS
 from services.records.domain.timeline import timeline
+from services.records.domain.withheld_address import withheld_reason, without_addresses
 from services.records.ports import RecordsPorts
 from services.records.usecases.child_pointers import visible_pointers
 from services.records.usecases.file_access import log_principal_access, open_file
@@ -38,6 +40,7 @@ class Chronology:
     entry_count: int  # in the whole file
     head: str  # the hash of the school's own chain's last entry
     earlier: str | None = None  # the `before` of the page of older entries, if any
+    address_withheld: str | None = None  # why, while the child's address is withheld
 
 
 async def read_chronology(
@@ -63,9 +66,14 @@ async def read_chronology(
     if pointers:
         chains[POINTERS] = pointers
     items = timeline(chains)
+    withheld = withheld_reason(item["record"] for item in items)
+    if withheld is not None and not principal.has_any(DSL_ROLES):
+        items = without_addresses(items)  # only a DSL reads an address it withholds
     head = file.local_head.hash if file else GENESIS
     page, earlier = _page(items, before, limit)
-    return Chronology(pupil_id, opened.school_id, opened.child, page, len(items), head, earlier)
+    return Chronology(
+        pupil_id, opened.school_id, opened.child, page, len(items), head, earlier, withheld
+    )
 
 
 def _page(

@@ -1,4 +1,5 @@
-"""case: deadlines and the school calendar, the children's cases, and adult cases."""
+"""case: deadlines and the school calendar, the child's case and context, reviews due,
+pattern rules, and adult cases."""
 
 from __future__ import annotations
 
@@ -85,3 +86,22 @@ class CaseClient(ServiceClient):
         path = f"/v1/trusts/{trust_id}/allegation-settings"
         body = {"trust_lead_user_id": trust_lead_user_id}
         return dict(await self.call("PUT", path, token, json=body))
+
+    # -- what the DSL knows of the child, reviews and pattern watch ----------------------------
+
+    async def reviews(self, token: str, due_before: str, limit: int = 500) -> list[dict[str, Any]]:
+        """Case reviews and risk assessment reviews due on or before `due_before`."""
+        params = {"due_before": due_before, "limit": limit}
+        return list((await self.call("GET", "/v1/reviews", token, params=params))["reviews"])
+
+    async def pattern_rules(self, token: str, school_id: str) -> dict[str, Any]:
+        return dict(await self.call("GET", f"/v1/schools/{school_id}/pattern-rules", token))
+
+    async def put_pattern_rules(
+        self, token: str, school_id: str, rules: dict[str, Any]
+    ) -> dict[str, Any]:
+        path = f"/v1/schools/{school_id}/pattern-rules"
+        return dict(await self.call("PUT", path, token, json=rules))
+
+    async def put_context(self, token: str, pupil_id: str, context: dict[str, Any]) -> None:
+        await self.call("PUT", f"/v1/children/{pupil_id}/context", token, json=context)

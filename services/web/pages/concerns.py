@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from services.common.auth import SCHOOL_ROLES
 from services.web.clients.base import NotFound, Unprocessable
 from services.web.clients.services import Services
 from services.web.concern_form import ConcernDraft, errors_from_service
+from services.web.concern_others import PARTS, add_other
 from services.web.identity import User, current_user, require
 from services.web.pages.case import fgm_reports_owed
 from services.web.security import checked_form
@@ -32,6 +34,8 @@ def router(pages: Pages, services: Services) -> APIRouter:
         errors: dict[str, str] | None = None,
         pupils: list[dict[str, str]] | None = None,
         searched: bool = False,
+        others_found: list[dict[str, str]] | None = None,
+        searched_others: bool = False,
         fresh: bool = False,
         status_code: int = 200,
     ) -> Response:
@@ -43,6 +47,9 @@ def router(pages: Pages, services: Services) -> APIRouter:
             errors=errors or {},
             pupils=pupils or [],
             searched=searched,
+            others_found=others_found or [],
+            searched_others=searched_others,
+            other_parts=PARTS,
             fresh=fresh,
             status_code=status_code,
         )
@@ -69,6 +76,8 @@ def router(pages: Pages, services: Services) -> APIRouter:
             )
             errors = {"new_mark_area": problem} if problem else {}
             return form_page(request, user, draft, errors=errors)
+        if action in ("find_other", "add_other") or action.startswith("remove_other:"):
+            return await _other_pupils(request, user, draft, action, form)
         if action.startswith("remove_mark:"):
             index = action.partition(":")[2]
             if index.isdigit() and int(index) < len(draft.marks):
@@ -93,6 +102,30 @@ def router(pages: Pages, services: Services) -> APIRouter:
         pupils = await services.intake.search_pupils(user.token, draft.pupil_name)
         draft.pupil_id = ""
         return form_page(request, user, draft, pupils=pupils, searched=True)
+
+    async def _other_pupils(
+        request: Request, user: User, draft: ConcernDraft, action: str, form: FormData
+    ) -> Response:
+        """Find another pupil involved, add them with their part, or remove one."""
+        if action == "find_other":
+            if len(draft.other_name) < 2:
+                errors = {"other_name": "Enter at least 2 letters of the other pupil's name"}
+                return form_page(request, user, draft, errors=errors)
+            found = await services.intake.search_pupils(user.token, draft.other_name)
+            return form_page(request, user, draft, others_found=found, searched_others=True)
+        if action == "add_other":
+            choice, part = (
+                str(form.get("other_choice") or ""),
+                str(form.get("other_new_part") or ""),
+            )
+            if problem := add_other(draft.others, choice, part, draft.pupil_id):
+                return form_page(request, user, draft, errors={"other_name": problem})
+            draft.other_name = ""
+            return form_page(request, user, draft)
+        index = action.partition(":")[2]
+        if index.isdigit() and int(index) < len(draft.others):
+            del draft.others[int(index)]
+        return form_page(request, user, draft)
 
     @api.get("/concerns/{concern_id}/recorded")
     async def recorded(request: Request, concern_id: ConcernId, user: CurrentUser) -> Response:

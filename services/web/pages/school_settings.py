@@ -1,4 +1,5 @@
-"""School settings (admins and the headteacher): staff and rota, calendar, pupils."""
+"""School settings (admins and the headteacher): staff and rota, calendar, pupils, and the
+pattern-watch thresholds (changed on their own page, pattern_rules.py)."""
 
 from __future__ import annotations
 
@@ -43,10 +44,11 @@ def router(pages: Pages, services: Services) -> APIRouter:
         status_code: int = 200,
     ) -> Response:
         school_id = user.school_id or ""
-        rota, staff, calendar = await asyncio.gather(
+        rota, staff, calendar, pattern_rules = await asyncio.gather(
             _or_none(services.notification.rota(user.token, school_id)),
             _or_none(services.notification.staff(user.token, school_id)),
             _or_none(services.case.calendar(user.token, school_id)),
+            _or_none(services.case.pattern_rules(user.token, school_id)),
         )
         typed = values or {}
         return pages.render(
@@ -62,6 +64,8 @@ def router(pages: Pages, services: Services) -> APIRouter:
             ),
             calendar_text=typed.get("calendar", json.dumps(calendar, indent=2) if calendar else ""),
             errors=errors or {},
+            pattern_rules=pattern_rules,
+            pattern_editors=frozenset({Role.DSL, Role.HEADTEACHER}),
             roster=roster,
             saved=saved,
             is_admin=user.has(frozenset({Role.ADMIN})),

@@ -132,7 +132,11 @@ function restoreDraft(form) {
   const saved = sessionStorage.getItem(draftKey(form));
   if (!saved) return;
   const { fields, marks } = JSON.parse(saved);
+  const others = fields.filter(([name]) => name === "other_pupil").map(([, value]) => value);
+  const parts = fields.filter(([name]) => name === "other_part").map(([, value]) => value);
+  if (!form.querySelector('[name="other_pupil"]')) addOthers(form, others, parts);
   for (const [name, value] of fields) {
+    if (name === "other_pupil" || name === "other_part") continue;
     const elements = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
     if (name === "pupil" && ![...elements].some((e) => e.value === value)) {
       addPupilChoice(form, value);
@@ -148,6 +152,22 @@ function restoreDraft(form) {
   }
   for (const mark of marks) addMark(form, mark);
   form.querySelector("#draft-note")?.removeAttribute("hidden");
+}
+
+// Other pupils named in a draft come back as the hidden inputs the page sends them with.
+function addOthers(form, others, parts) {
+  const fieldset = form.querySelector("#others fieldset");
+  if (!fieldset || others.length === 0) return;
+  const list = document.createElement("ul");
+  list.className = "govuk-list";
+  others.forEach((value, i) => {
+    const item = document.createElement("li");
+    const pupil = Object.assign(document.createElement("input"), { type: "hidden", name: "other_pupil", value });
+    const part = Object.assign(document.createElement("input"), { type: "hidden", name: "other_part", value: parts[i] || "other" });
+    item.append(pupil, part, `${value.split("|")[1] || value.split("|")[0]}: ${(parts[i] || "other").replaceAll("_", " ")}`);
+    list.append(item);
+  });
+  fieldset.querySelector(".govuk-hint")?.after(list);
 }
 
 function addPupilChoice(form, value) {
