@@ -47,7 +47,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
 def main() -> None:
     settings = CaseSettings()
     configure_logging(settings.log_level, "case")
-    serve(build_app(settings), settings.host, settings.port)
+    serve(build_app(settings), settings.host, settings.port, settings)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ def make_broker(settings: CommonSettings) -> RabbitBroker:
         # Mandatory publishes raise on return: an unroutable event must not vanish.
         default_channel=Channel(publisher_confirms=True, on_return_raises=True),
         reconnect_interval=1.0,
-        graceful_timeout=10.0,
+        # Handlers already running when the service stops may finish for this long.
+        graceful_timeout=settings.consumer_drain_seconds or None,
         logger=logging.getLogger("harbour.faststream"),
         log_level=logging.DEBUG,
     )

@@ -63,7 +63,7 @@ def build_app(settings: NotificationSettings) -> FastAPI:
 def main() -> None:
     settings = NotificationSettings()
     configure_logging(settings.log_level, "notification")
-    serve(build_app(settings), settings.host, settings.port)
+    serve(build_app(settings), settings.host, settings.port, settings)
 
 
 if __name__ == "__main__":
