@@ -7,6 +7,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from services.case import api_calendar, api_deadlines, api_triage, consumers
+from services.case.metrics import CaseMetrics
 from services.case.ports import CasePorts
 from services.case.scheduler import run_deadline_scheduler
 from services.case.settings import CaseSettings
@@ -14,6 +15,7 @@ from services.case.store import CaseStore
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
+from services.common.metrics import sampling
 from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
 
@@ -29,6 +31,11 @@ def build_app(settings: CaseSettings) -> FastAPI:
         runtime.locks,
         SystemClock(),
         approaching_fraction=settings.approaching_fraction,
+        metrics=CaseMetrics(runtime.metrics.registry),
+    )
+    runtime.run_loop(
+        "metrics-sampler",
+        sampling(settings.metrics_sample_seconds, lambda: ports.metrics.sample(store)),
     )
     runtime.run_loop(
         "deadline-scheduler",

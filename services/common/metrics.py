@@ -8,7 +8,9 @@ outcomes. Names and meanings are listed in README.md ("What to watch")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import APIRouter
@@ -24,6 +26,8 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+
+log = logging.getLogger("harbour.metrics")
 
 # Seconds. A page or an API answer is expected well under a second; a handler can wait
 # for a lock (5 s) or retry the store (up to HARBOUR_HANDLER_RETRY_SECONDS).
@@ -133,6 +137,23 @@ class ServiceMetrics:
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+def sampling(
+    every_seconds: float, sample: Callable[[], Awaitable[None]]
+) -> Callable[[], Awaitable[None]]:
+    """A background loop that refreshes gauges read from the store every few seconds
+    (never at each scrape: a scrape must not cost the store anything)."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await sample()
+            except Exception as exc:  # the store is away: readiness says so already
+                log.debug("gauges not sampled: %s", type(exc).__name__)
+            await asyncio.sleep(every_seconds)
+
+    return loop
 
 
 def metrics_router(metrics: ServiceMetrics) -> APIRouter:

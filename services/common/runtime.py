@@ -25,6 +25,7 @@ from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 from contracts import topology
 from services.common.broker import EventPublisher, dead_letter_count, declare_topology, make_broker
 from services.common.consuming import Handler, subscribe
+from services.common.dead_letter_copies import DeadLetter, subscribe_dead_letters
 from services.common.dead_letter_watch import DeadLetterWatch
 from services.common.locks import DocumentLocks
 from services.common.metrics import ServiceMetrics
@@ -73,6 +74,13 @@ class ServiceRuntime:
         if spec.service != self.service:
             raise ValueError(f"{queue_name} belongs to {spec.service}")
         subscribe(self.broker, spec, handlers, self.settings, self.metrics)
+
+    def consume_dead_letters(self, handler: Callable[[DeadLetter], Awaitable[object]]) -> None:
+        """Be told of every dead letter, whichever service's queue it left (one consumer
+        purpose of the whole system: notification's)."""
+        if topology.DEAD_LETTER_COPIES.split(".", 1)[0] != self.service:
+            raise ValueError(f"{topology.DEAD_LETTER_COPIES} belongs to another service")
+        subscribe_dead_letters(self.broker, handler, prefetch=self.settings.prefetch)
 
     def on_startup(self, step: Startup) -> None:
         self._startup.append(step)

@@ -7,6 +7,7 @@ from functools import partial
 from contracts import case_v1, intake_v1
 from services.common.runtime import ServiceRuntime
 from services.notification.ports import NotificationPorts
+from services.notification.usecases.alert_operators import alert_operators
 from services.notification.usecases.amend_alert import amend_alert
 from services.notification.usecases.escalate_for_deadline import escalate_for_deadline
 from services.notification.usecases.raise_alert import (
@@ -35,3 +36,5 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
     runtime.consume(
         "notification.directory", {intake_v1.SCHOOL_RECORDED: partial(record_school, ports)}
     )
+    # Not events: a copy of every dead letter in the system, for the operators.
+    runtime.consume_dead_letters(partial(alert_operators, ports))

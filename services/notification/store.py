@@ -6,6 +6,7 @@
 - deliveries: one per step, member and channel, with state, attempts and retry timer
 - alert_timers, delivery_timers: what the loops poll (see services/common/timers.py)
 - rotas: one per school; staff: the users known at each school; schools: names
+- operations_alerts (store_operations.py): one per dead letter, for the operators
 
 Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
@@ -25,6 +26,7 @@ from services.common.outbox import ensure_outbox_index
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
 from services.notification.domain.rota import Rota
+from services.notification.store_operations import OperationsAlertsStore
 
 WITHOUT_OUTBOX = {"outbox": 0}
 
@@ -40,6 +42,8 @@ class NotificationStore:
         self.deliveries: AsyncCollection[Document] = db["deliveries"]
         self.alert_timers = Timers(db["alert_timers"])
         self.delivery_timers = Timers(db["delivery_timers"])
+        # Alerts to the operators about dead letters (store_operations.py).
+        self.operations = OperationsAlertsStore(db)
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -59,6 +63,7 @@ class NotificationStore:
         await self.steps.create_index([("alert_id", ASCENDING)], name="alert")
         await self.deliveries.create_index([("alert_id", ASCENDING)], name="alert")
         await self.staff.create_index([("school_id", ASCENDING)], name="school")
+        await self.operations.ensure_indexes()
 
     # --- schools (from intake's events) ---------------------------------------------------
 

@@ -40,6 +40,7 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
     alert = await ports.store.alert(delivery["alert_id"])
     if alert is None or alert["acknowledged_at"] is not None:
         await _finish(ports, delivery, CANCELLED)
+        ports.metrics.delivery(delivery["channel"], "cancelled")
         return True
     school_name = await ports.store.school_name(alert["school_id"])
     link = alert_link(ports.delivery.public_base_url, alert["_id"])
@@ -57,6 +58,7 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
         await _finish(
             ports, delivery, sent_update(delivery["attempts"], provider_id, ports.clock.now())
         )
+        ports.metrics.delivery(delivery["channel"], "sent")
         log.info("delivery sent", extra=ids)
     return True
 
@@ -112,6 +114,7 @@ async def _failed(
             failed_delivery_trigger(delivery["step_id"]),
         )
     await _finish(ports, delivery, update)
+    ports.metrics.delivery(delivery["channel"], "failed" if final else "retrying")
 
 
 async def _finish(ports: NotificationPorts, delivery: Document, fields: Mapping[str, Any]) -> None:
