@@ -96,6 +96,8 @@ class User:
             links.append(("School settings", "/settings"))
         if self.principal.trust_wide and self.has(frozenset({Role.TRUST_SAFEGUARDING_LEAD})):
             links.append(("Trust overview", "/trust"))
+        if self.principal.trust_wide and self.has(frozenset({Role.ADMIN})):
+            links.append(("Service health", "/service-health"))
         return links
 
 

@@ -97,6 +97,10 @@ def test_no_serious_or_critical_violation_on_any_page(
     found += _check(page, f"{web_url}/settings", "School settings")
     page.goto(f"{web_url}/sign-out")
 
+    sign_in(page, web_url, "it-admin", "admin", trust=world.trust_id)
+    found += _check(page, f"{web_url}/service-health", "Service health")
+    page.goto(f"{web_url}/sign-out")
+
     sign_in(page, web_url, "lead-1", "trust_safeguarding_lead", trust=world.trust_id)
     found += _check(page, f"{web_url}/trust", "Trust overview")
     found += _check(page, f"{web_url}/sign-out", "You have signed out")

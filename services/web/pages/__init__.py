@@ -14,6 +14,7 @@ from services.web.pages import (
     deadlines,
     encompass,
     school_settings,
+    service_health,
     sign_in,
     trust,
 )
@@ -37,4 +38,5 @@ def routers(
         encompass.router(pages, services),
         school_settings.router(pages, services),
         trust.router(pages, services),
+        service_health.router(pages, services, settings),
     ]
