@@ -29,7 +29,14 @@ def route_template(scope: Scope) -> str:
     if isinstance(route, Mount):
         return f"{route.path}/{{path}}"
     path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "unmatched"
+    if isinstance(path, str):
+        return path
+    # FastAPI does not name a mount (static files) in the scope; the mount's prefix is what
+    # it added to root_path.
+    root, app_root = scope.get("root_path", ""), scope.get("app_root_path")
+    if app_root is not None and root != app_root and root.startswith(app_root):
+        return f"{root[len(app_root) :]}/{{path}}"
+    return "unmatched"
 
 
 class RequestObserver:
