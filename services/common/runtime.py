@@ -3,8 +3,9 @@ consumers, the outbox relay and background loops, plus the health endpoints and 
 
 Stopping (SIGTERM): consumers stop taking messages at once (services.common.app calls
 `stop_consuming` from the signal), handlers already running may finish for
-`consumer_drain_seconds`, then the loops (the relay among them) are cancelled and the
-connections closed, each step bounded, so the process ends within `shutdown_seconds`."""
+`consumer_drain_seconds` while the background loops are cancelled, the relay publishes
+what they stored, and the connections close; each step is bounded, so the process ends
+within `shutdown_seconds` (8 s at most by these bounds, with the defaults)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class ServiceRuntime:
         for step in self._startup:
             await step()
         await self.broker.start()
-        self._start_loop("outbox-relay", self.relay.run)
+        self._relay_task = self._start_loop("outbox-relay", self.relay.run)
         if self.dead_letters is not None:
             self._start_loop("dead-letter-watch", self.dead_letters.run)
         for name, loop in self._loops:
@@ -122,15 +123,22 @@ class ServiceRuntime:
         started = asyncio.get_running_loop().time()
         self.stop_consuming()
         assert self._stopping_consumers is not None
-        for task in self._tasks:
+        relay = self._relay_task
+        others = [task for task in self._tasks if task is not relay]
+        for task in others:
             task.cancel()
         await _bounded(
-            asyncio.gather(self._stopping_consumers, *self._tasks, return_exceptions=True),
-            self.settings.consumer_drain_seconds + 1,
+            asyncio.gather(self._stopping_consumers, *others, return_exceptions=True),
+            self.settings.consumer_drain_seconds + 0.5,
             "draining handlers",
         )
-        await _bounded(self.broker.stop(), 2, "closing the broker connection")
-        await _bounded(self.mongo.close(), 1, "closing the store connection")
+        # The events the last handlers and requests stored go out now rather than at the
+        # next start's sweep (or another replica's, minutes later).
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await _bounded(self.relay.relay_once(), 1.5, "publishing the last events")
+        await _bounded(self.broker.stop(), 1.5, "closing the broker connection")
+        await _bounded(self.mongo.close(), 0.5, "closing the store connection")
         took = asyncio.get_running_loop().time() - started
         log.info("%s stopped", self.service, extra={"duration_ms": round(took * 1000)})
 
@@ -144,7 +152,7 @@ class ServiceRuntime:
                 await self.broker.connect()
                 await declare_topology(self.broker, self.settings)
 
-    def _start_loop(self, name: str, loop: Loop) -> None:
+    def _start_loop(self, name: str, loop: Loop) -> asyncio.Task[None]:
         async def guarded() -> None:
             while True:
                 try:
@@ -156,7 +164,9 @@ class ServiceRuntime:
                     log.exception("%s crashed; restarting in 1 s", name)
                     await asyncio.sleep(1)
 
-        self._tasks.append(asyncio.create_task(guarded(), name=name))
+        task = asyncio.create_task(guarded(), name=name)
+        self._tasks.append(task)
+        return task
 
     async def readiness(self) -> tuple[bool, dict[str, Any]]:
         ready, report = await self._reachable()

@@ -57,7 +57,7 @@ class CommonSettings(BaseSettings):
     # redelivered), then connections close. The process exits by `shutdown_seconds` after
     # the signal whatever still runs (what it held is redelivered or swept, as after a crash).
     http_drain_seconds: int = Field(default=2, ge=0)
-    consumer_drain_seconds: float = Field(default=5.0, ge=0)
+    consumer_drain_seconds: float = Field(default=4.0, ge=0)
     shutdown_seconds: float = Field(default=9.5, gt=0)
 
     def public_key_path(self) -> Path:
