@@ -176,9 +176,11 @@ class OutboxRelay:
                 found += 1
         return found
 
-    async def relay_once(self) -> int:
+    async def relay_once(self, *, everything: bool = False) -> int:
+        """Publish the documents that are due (`everything`: also those backing off, for a
+        last attempt before the process stops)."""
         now = asyncio.get_running_loop().time()
-        due = [key for key, at in self._pending.items() if at <= now]
+        due = [key for key, at in self._pending.items() if everything or at <= now]
         for key in due:
             del self._pending[key]
         gate = asyncio.Semaphore(self._concurrency)
@@ -187,6 +189,10 @@ class OutboxRelay:
             async with gate:
                 try:
                     published, retry_in = await self._relay(self._collections[name], doc_id)
+                except asyncio.CancelledError:
+                    # Stopped mid-publish: still queued, for the last pass before exit.
+                    self._pending.setdefault((name, doc_id), 0.0)
+                    raise
                 except Exception as exc:  # e.g. the store timed out: keep the document queued
                     failures = self._failures.get((name, doc_id), 0) + 1
                     self._failures[(name, doc_id)] = failures

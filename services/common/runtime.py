@@ -5,7 +5,8 @@ Stopping (SIGTERM): consumers stop taking messages at once (services.common.app 
 `stop_consuming` from the signal), handlers already running may finish for
 `consumer_drain_seconds` while the background loops are cancelled, the relay publishes
 what they stored, and the connections close; each step is bounded, so the process ends
-within `shutdown_seconds` (8 s at most by these bounds, with the defaults)."""
+within `shutdown_seconds` (9 s at most by these bounds, with the defaults). An event still
+unpublished then is published by the next start's sweep, as after a crash."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ class ServiceRuntime:
         self._startup: list[Startup] = []
         self._loops: list[tuple[str, Loop]] = []
         self._tasks: list[asyncio.Task[None]] = []
-        self._stopping_consumers: asyncio.Task[None] | None = None
+        self._stopping_consumers: asyncio.Future[None] | None = None
+        self._stop_signalled_at = 0.0
 
     def consume(self, queue_name: str, handlers: Mapping[str, Handler]) -> None:
         spec = topology.queue(queue_name)
@@ -110,6 +112,7 @@ class ServiceRuntime:
         """Take no more messages; handlers already running go on (called from SIGTERM, so
         that consumers stop while HTTP requests drain)."""
         if self._stopping_consumers is None:
+            self._stop_signalled_at = asyncio.get_running_loop().time()
             self._stopping_consumers = asyncio.ensure_future(self._stop_subscribers())
 
     async def _stop_subscribers(self) -> None:
@@ -120,27 +123,33 @@ class ServiceRuntime:
         await asyncio.gather(*(s.stop() for s in subscribers), return_exceptions=True)
 
     async def _shut_down(self) -> None:
-        started = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         self.stop_consuming()
         assert self._stopping_consumers is not None
         relay = self._relay_task
         others = [task for task in self._tasks if task is not relay]
         for task in others:
             task.cancel()
+        # Handlers had consumer_drain_seconds from the signal (HTTP drained meanwhile).
+        drain_until = self._stop_signalled_at + self.settings.consumer_drain_seconds + 0.5
         await _bounded(
             asyncio.gather(self._stopping_consumers, *others, return_exceptions=True),
-            self.settings.consumer_drain_seconds + 0.5,
+            max(0.1, drain_until - loop.time()),
             "draining handlers",
         )
         # The events the last handlers and requests stored go out now rather than at the
         # next start's sweep (or another replica's, minutes later).
         relay.cancel()
         await asyncio.gather(relay, return_exceptions=True)
-        await _bounded(self.relay.relay_once(), 1.5, "publishing the last events")
+        await _bounded(self.relay.relay_once(everything=True), 2.5, "publishing the last events")
         await _bounded(self.broker.stop(), 1.5, "closing the broker connection")
         await _bounded(self.mongo.close(), 0.5, "closing the store connection")
-        took = asyncio.get_running_loop().time() - started
-        log.info("%s stopped", self.service, extra={"duration_ms": round(took * 1000)})
+        took_ms = round((loop.time() - started) * 1000)
+        unpublished = self.relay.backlog().events  # left for the next start's sweep
+        log.info(
+            "%s stopped", self.service, extra={"duration_ms": took_ms, "unpublished": unpublished}
+        )
 
     async def _wait_for_dependencies(self) -> None:
         # Start-up order of broker, store and services must not matter.
