@@ -116,6 +116,7 @@ async def scenario(
         matched = await stores.matched_notices(police.accepted)
         items = {"concerns": set(concerns.accepted), "police": matched, "probes": set(clock)}
         found, settled = await accounting.wait_until_complete(stores, items, args.settle_timeout)
+        settled += await accounting.wait_for_breaches(stores, set(clock), args.settle_timeout)
         accepted_at = {**concerns.accepted, **{n: police.accepted[n] for n in matched}}
         drains = accounting.drain_seconds(faults, accepted_at, found)
         outbox_doubled = await stores.deadline_outboxes()
@@ -146,8 +147,10 @@ async def scenario(
         "lost": sum(e["lost"] for kind in effects.values() for e in kind.values()),
         "duplicated": sum(e["duplicated"] for kind in effects.values() for e in kind.values()),
         "settled_after_seconds": round(settled, 1),
-        "faults": [{**f.as_json(), "drain_seconds": drains[f.name]} for f in faults],
-        "max_drain_seconds": max((d for d in drains.values() if d is not None), default=None),
+        "faults": [{**f.as_json(), "drain": drains[f.name]} for f in faults],
+        "max_drain_seconds": max(
+            (d["seconds"] for d in drains.values() if d["seconds"] is not None), default=None
+        ),
         "dead_letters": {s: len(ms) for s, ms in dlq.items()},
         "dead_letters_not_poison": not_poison,
         "operations_alerts": {

@@ -116,24 +116,54 @@ def drain_seconds(
     faults: list[Fault],
     accepted: dict[str, datetime],
     found: dict[str, dict[str, list[datetime]]],
-) -> dict[str, float | None]:
+) -> dict[str, dict[str, Any]]:
     """For each fault: from its restart until every effect of what had been accepted by
-    then was stored (0 when it was all stored before the restart)."""
-    stored_by = {
-        source: max((min(found[e][source]) for e in EFFECTS if source in found[e]), default=None)
-        for source in accepted
-    }
-    drains: dict[str, float | None] = {}
+    then was stored (0 when it was all stored before the restart), and the effect that
+    came last."""
+    last_effect: dict[str, tuple[datetime, str]] = {}
+    for source in accepted:
+        stored = [(min(found[e][source]), e) for e in EFFECTS if source in found[e]]
+        if stored:
+            last_effect[source] = max(stored)
+    drains: dict[str, dict[str, Any]] = {}
     for fault in faults:
-        if fault.restarted_at is None:
-            drains[fault.name] = None
+        restart = fault.restarted_at
+        if restart is None:
+            drains[fault.name] = {"seconds": None}
             continue
         done = [
-            stored_by[s] for s, at in accepted.items() if at <= fault.restarted_at and stored_by[s]
+            (*last_effect[s], s) for s, at in accepted.items() if at <= restart and s in last_effect
         ]
-        last = max(done, default=fault.restarted_at)
-        drains[fault.name] = round(max(0.0, (last - fault.restarted_at).total_seconds()), 1)
+        if not done:
+            drains[fault.name] = {"seconds": 0.0}
+            continue
+        stored_at, effect, source = max(done)
+        drains[fault.name] = {
+            "seconds": round(max(0.0, (stored_at - restart).total_seconds()), 1),
+            "last_effect": effect,
+            "last_source_id": source,
+            "last_accepted_at": accepted[source].isoformat(),
+        }
     return drains
+
+
+async def wait_for_breaches(stores: Stores, probe_ids: set[str], timeout: float) -> float:
+    """Until every clock probe's deadline has breached and its events left the outbox."""
+    started = time.monotonic()
+    deadlines = stores.collection("case", "deadlines")
+    while time.monotonic() - started < timeout:
+        cursor = deadlines.find(
+            {"rule": "dsl-triage"}, projection={"source_id": 1, "status": 1, "outbox_pending": 1}
+        )
+        done = {
+            d["source_id"]
+            async for d in cursor
+            if d["status"] == "breached" and not d.get("outbox_pending")
+        }
+        if probe_ids <= done:
+            break
+        await asyncio.sleep(5)
+    return time.monotonic() - started
 
 
 async def declare_capture(url: str) -> None:

@@ -52,7 +52,9 @@ def report(results: dict[str, Any]) -> str:
         ],
     ]
     for fault in results["faults"]:
-        rows.append([f"  {fault['name']}: restart → drained (s)", str(fault["drain_seconds"])])
+        drain = fault["drain"]
+        last = f" (last: {drain['last_effect']})" if drain.get("last_effect") else ""
+        rows.append([f"  {fault['name']}: restart → drained (s)", f"{drain['seconds']}{last}"])
     rows += [
         ["max: restart → backlog drained (s)", str(results["max_drain_seconds"])],
         ["all settled after the load (s)", str(results["settled_after_seconds"])],
