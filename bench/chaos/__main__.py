@@ -110,13 +110,16 @@ async def scenario(
         clock = await probes
         load_seconds = time.monotonic() - started
 
-    print("settling: waiting for every accepted item's three effects", flush=True)
+    print("settling: until the queues are empty and every relay has published", flush=True)
+    urls = [stack.url(key) for key in PROCESSES]
+    settled = await accounting.wait_until_quiet(broker.url, urls, args.settle_timeout)
     stores = accounting.Stores(store.url, stack.db_prefix)
     try:
+        settled += await accounting.wait_for_breaches(stores, clock, args.settle_timeout)
         matched = await stores.matched_notices(police.accepted)
         items = {"concerns": set(concerns.accepted), "police": matched, "probes": set(clock)}
-        found, settled = await accounting.wait_until_complete(stores, items, args.settle_timeout)
-        settled += await accounting.wait_for_breaches(stores, set(clock), args.settle_timeout)
+        found, scanned = await accounting.wait_until_complete(stores, items, args.settle_timeout)
+        settled += scanned
         accepted_at = {**concerns.accepted, **{n: police.accepted[n] for n in matched}}
         drains = accounting.drain_seconds(faults, accepted_at, found)
         outbox_doubled = await stores.deadline_outboxes()

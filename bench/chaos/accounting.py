@@ -14,9 +14,12 @@ from datetime import datetime
 from typing import Any
 
 import aio_pika
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from pymongo import AsyncMongoClient
 
 from bench.chaos.faults import Fault
+from contracts import topology
 from contracts.case_v1 import DEADLINE_APPROACHING, DEADLINE_BREACHED, DEADLINE_MET
 
 PHASES = (DEADLINE_APPROACHING, DEADLINE_BREACHED, DEADLINE_MET)
@@ -80,7 +83,8 @@ class Stores:
 async def wait_until_complete(
     stores: Stores, items: dict[str, set[str]], timeout: float
 ) -> tuple[dict[str, dict[str, list[datetime]]], float]:
-    """Poll the stores until every item (kind → source ids) has all three effects."""
+    """Until every item (kind → source ids) has all three effects: a scan of the three
+    collections, again every 30 s while something is missing (call it once quiet)."""
     started = time.monotonic()
     while True:
         found = await stores.effects()
@@ -95,7 +99,7 @@ async def wait_until_complete(
         if missing == 0 or waited > timeout:
             return found, waited
         print(f"  settling: {missing} effects still to come ({waited:.0f} s)", flush=True)
-        await asyncio.sleep(10)
+        await asyncio.sleep(30)
 
 
 def count_effects(
@@ -147,23 +151,69 @@ def drain_seconds(
     return drains
 
 
-async def wait_for_breaches(stores: Stores, probe_ids: set[str], timeout: float) -> float:
-    """Until every clock probe's deadline has breached and its events left the outbox."""
+async def wait_for_breaches(stores: Stores, probes: dict[str, str], timeout: float) -> float:
+    """Until every clock probe's deadline has breached and its events left the outbox
+    (`probes`: concern id → event id; the deadline's id follows from the event's)."""
     started = time.monotonic()
     deadlines = stores.collection("case", "deadlines")
-    while time.monotonic() - started < timeout:
-        cursor = deadlines.find(
-            {"rule": "dsl-triage"}, projection={"source_id": 1, "status": 1, "outbox_pending": 1}
-        )
-        done = {
-            d["source_id"]
-            async for d in cursor
-            if d["status"] == "breached" and not d.get("outbox_pending")
-        }
-        if probe_ids <= done:
-            break
-        await asyncio.sleep(5)
+    waiting = set(probes.values())
+    while waiting and time.monotonic() - started < timeout:
+        for event_id in list(waiting):
+            found = await deadlines.find_one(
+                {"_id": f"dsl-triage:{event_id}"}, projection={"status": 1, "outbox_pending": 1}
+            )
+            if found and found["status"] == "breached" and not found.get("outbox_pending"):
+                waiting.discard(event_id)
+        if waiting:
+            await asyncio.sleep(5)
     return time.monotonic() - started
+
+
+async def wait_until_quiet(broker_url: str, service_urls: list[str], timeout: float) -> float:
+    """Until the consumer queues are empty, no relay holds an unpublished event and no
+    handler has taken a message since the last look. Cheap on purpose (the broker's queue
+    counts and the services' /metrics): scanning the store while the services catch up
+    slowed them down (measured: case's handlers went from 0.2 s to minutes)."""
+    started, previous = time.monotonic(), None
+    connection = await aio_pika.connect(broker_url)
+    try:
+        channel = await connection.channel()
+        while time.monotonic() - started < timeout:
+            ready = 0
+            for spec in topology.QUEUES:
+                queue = await channel.declare_queue(spec.name, passive=True)
+                ready += queue.declaration_result.message_count or 0
+            consumed, pending = await _progress(service_urls)
+            if ready == 0 and pending == 0 and consumed == previous:
+                break
+            if previous is not None:
+                print(
+                    f"  catching up: {ready} messages queued, {pending} events to publish,"
+                    f" {consumed - previous:.0f} handled in the last 10 s",
+                    flush=True,
+                )
+            previous = consumed
+            await asyncio.sleep(10)
+    finally:
+        await connection.close()
+    return time.monotonic() - started
+
+
+async def _progress(service_urls: list[str]) -> tuple[float, float]:
+    consumed = pending = 0.0
+    async with httpx.AsyncClient(timeout=10) as http:
+        for url in service_urls:
+            try:
+                text = (await http.get(f"{url}/metrics")).text
+            except httpx.HTTPError:
+                return float("nan"), 1.0  # a service is not answering: not quiet
+            for family in text_string_to_metric_families(text):
+                for sample in family.samples:
+                    if sample.name == "harbour_events_consumed_total":
+                        consumed += sample.value
+                    elif sample.name == "harbour_outbox_pending_events":
+                        pending += sample.value
+    return consumed, pending
 
 
 async def declare_capture(url: str) -> None:

@@ -2,7 +2,8 @@
 
 - a message that can never be handled (not an envelope, unknown type, invalid payload)
   is rejected at once and dead-lettered;
-- a transient failure (store unreachable) is retried with back-off inside the handler;
+- a transient failure (store unreachable, or a document locked by another writer) is retried
+  with back-off inside the handler;
 - anything else is nacked and redelivered until the queue's delivery limit dead-letters it;
 - the message is acked only after the handler has stored its effect.
 
@@ -29,6 +30,7 @@ from contracts.envelope import Envelope
 from contracts.registry import InvalidEvent, decode
 from services.common import log_context
 from services.common.broker import consumer_queue
+from services.common.errors import Busy
 from services.common.metrics import ServiceMetrics
 from services.common.settings import CommonSettings
 from services.common.store import is_transient
@@ -110,6 +112,13 @@ async def _deliver(
         log.info("event %s", outcome, extra={**ids, "duration_ms": round(seconds * 1000, 1)})
 
 
+def _passing(exc: BaseException) -> bool:
+    """Worth retrying in the handler. A lock another writer holds is: a process killed
+    while it held one leaves it for its 30 s expiry, and redelivering at once would spend the
+    delivery limit in that time (make chaos dead-lettered a deadline event that way)."""
+    return is_transient(exc) or isinstance(exc, Busy)
+
+
 async def _handle(
     message: RabbitMessage,
     envelope: Envelope[BaseModel],
@@ -121,7 +130,7 @@ async def _handle(
     redelivery) or rejected (dead-lettered)."""
     try:
         async for attempt in AsyncRetrying(
-            retry=retry_if_exception(is_transient),
+            retry=retry_if_exception(_passing),
             wait=wait_exponential(multiplier=0.2, max=5),
             stop=stop_after_delay(retry_seconds),
             reraise=True,

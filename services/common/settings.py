@@ -49,8 +49,9 @@ class CommonSettings(BaseSettings):
     ready_outbox_age_seconds: float = Field(default=60.0, gt=0)
     ready_dead_letter_window_seconds: float = Field(default=300.0, ge=0)
     dead_letter_sample_seconds: float = Field(default=10.0, gt=0)
-    # Gauges read from small collections (open deadlines, pending deliveries): this often.
-    metrics_sample_seconds: float = Field(default=15.0, gt=0)
+    # Gauges read from the timer collections (open deadlines, pending deliveries): this
+    # often. On FerretDB a count scans: 0.6 s for 17,000 open deadlines, measured.
+    metrics_sample_seconds: float = Field(default=60.0, gt=0)
 
     # SIGTERM: HTTP requests get `http_drain_seconds`, handlers already running get
     # `consumer_drain_seconds` (both start at once; later messages are left unacked and

@@ -17,6 +17,7 @@ from contracts import topology
 from services.common import log_context
 from services.common.app import observe_requests
 from services.common.consuming import PermanentFailure, _deliver
+from services.common.errors import Busy
 from services.common.logs import JsonFormatter
 from services.common.metrics import ServiceMetrics, metrics_router
 from services.common.outbox import OutboxRelay
@@ -170,6 +171,26 @@ async def test_handled_retried_and_rejected_messages_are_counted_and_timed():
             "causation_id": None,
         }
     ]
+
+
+async def test_a_document_locked_by_someone_else_is_retried_in_the_handler_not_redelivered():
+    """A process killed while holding a lock leaves it until it expires (30 s): redelivering
+    at once would spend the delivery limit meanwhile and dead-letter a good event."""
+    metrics = ServiceMetrics("notification")
+    body = concern_raised(SCHOOL, "P1").model_dump_json().encode()  # type: ignore[arg-type]
+    attempts = 0
+
+    async def locked_twice(envelope: Any) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts < 3:
+            raise Busy("the record is being updated by someone else; try again")
+
+    message = FakeMessage(body, "m-1")
+    handlers = {e: locked_twice for e in topology.queue("records.chronology").routing_keys}
+    await _deliver(message, "records.chronology", handlers, 30, metrics)  # type: ignore[arg-type]
+
+    assert (message.settled, attempts) == ("ack", 3)
 
 
 async def test_the_relay_knows_its_backlog_and_counts_what_it_publishes():
