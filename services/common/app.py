@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -85,7 +86,8 @@ class _Server(uvicorn.Server):
             self._watchdog.daemon = True
             self._watchdog.start()
             if self._on_exit is not None:
-                asyncio.get_running_loop().call_soon_threadsafe(self._on_exit)
+                with contextlib.suppress(RuntimeError):  # no loop yet: nothing consumes
+                    asyncio.get_running_loop().call_soon_threadsafe(self._on_exit)
         super().handle_exit(sig, frame)
 
 
