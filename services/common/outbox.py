@@ -189,10 +189,6 @@ class OutboxRelay:
             async with gate:
                 try:
                     published, retry_in = await self._relay(self._collections[name], doc_id)
-                except asyncio.CancelledError:
-                    # Stopped mid-publish: still queued, for the last pass before exit.
-                    self._pending.setdefault((name, doc_id), 0.0)
-                    raise
                 except Exception as exc:  # e.g. the store timed out: keep the document queued
                     failures = self._failures.get((name, doc_id), 0) + 1
                     self._failures[(name, doc_id)] = failures
@@ -211,7 +207,15 @@ class OutboxRelay:
                 self._unpublished.pop((name, doc_id), None)
             return published
 
-        return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in due)))
+        try:
+            return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in due)))
+        except asyncio.CancelledError:
+            # Stopped mid-pass (the service is stopping): whatever this pass took stays
+            # queued for the last pass before exit. One already done is looked up once more
+            # and found published.
+            for key in due:
+                self._pending.setdefault(key, 0.0)
+            raise
 
     async def _relay(
         self, collection: AsyncCollection[Document], doc_id: Any
