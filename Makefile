@@ -1,4 +1,4 @@
-.PHONY: up down status test unit lint format contracts bench
+.PHONY: up down status test unit lint format contracts bench chaos
 
 up:
 	@deploy/local/stack.sh up
@@ -28,6 +28,12 @@ format:
 
 bench: up
 	.venv/bin/python -m bench.run $(BENCH_ARGS)
+
+# Not part of `test`: minutes of load while every part is killed in turn, then the
+# accounting (docs/reliability.md). Runs its own FerretDB and RabbitMQ node; `up` only
+# installs and builds what it needs.
+chaos: up
+	.venv/bin/python -m bench.chaos $(CHAOS_ARGS)
 
 contracts:
 	.venv/bin/harbour contracts generate

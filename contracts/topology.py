@@ -68,6 +68,11 @@ def dead_letter_queue(service: str) -> str:
     return f"{service}.dlq"
 
 
+# Bound to every service's dead-letter exchange (a fanout): a copy of each dead letter, for
+# notification to alert the operators. Not an event queue: it carries no routing keys.
+DEAD_LETTER_COPIES = "notification.dead_letters"
+
+
 QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec(
         "notification",

@@ -98,6 +98,18 @@ ensure_pango_installed() {
         { as_root apt-get update -qq && as_root apt-get install -y -qq "${packages[@]}" >/dev/null; }
 }
 
+ensure_promtool_installed() {
+    # promtool checks deploy/prometheus/ in the tests; the Prometheus server it comes with
+    # is not run here.
+    command -v promtool >/dev/null && return
+    say "installing prometheus from Debian (for promtool)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null ||
+        { as_root apt-get update -qq &&
+            as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+    as_root service prometheus stop >/dev/null 2>&1 || true
+}
+
 ensure_web_assets() {
     # GOV.UK Frontend (served by web) and axe-core (browser tests), pinned in package-lock.json.
     local stamp="$WEB_DIR/node_modules/.harbour-installed" want
@@ -169,6 +181,7 @@ up() {
     ensure_rabbitmq_installed
     ensure_chromium_installed
     ensure_pango_installed
+    ensure_promtool_installed
     ensure_web_assets
     ensure_ferretdb_built
     start_rabbitmq

@@ -18,6 +18,7 @@ from services.case import (
     api_triage,
     consumers,
 )
+from services.case.metrics import CaseMetrics
 from services.case.ports import CasePorts
 from services.case.scheduler import run_deadline_scheduler
 from services.case.settings import CaseSettings
@@ -27,6 +28,7 @@ from services.case.store_cases import CASE_TEXT
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
+from services.common.metrics import sampling
 from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
 
@@ -46,6 +48,11 @@ def build_app(settings: CaseSettings) -> FastAPI:
         runtime.locks,
         SystemClock(),
         approaching_fraction=settings.approaching_fraction,
+        metrics=CaseMetrics(runtime.metrics.registry),
+    )
+    runtime.run_loop(
+        "metrics-sampler",
+        sampling(settings.metrics_sample_seconds, lambda: ports.metrics.sample(store)),
     )
     runtime.run_loop(
         "deadline-scheduler",
@@ -69,7 +76,7 @@ def build_app(settings: CaseSettings) -> FastAPI:
 def main() -> None:
     settings = CaseSettings()
     configure_logging(settings.log_level, "case")
-    serve(build_app(settings), settings.host, settings.port)
+    serve(build_app(settings), settings.host, settings.port, settings)
 
 
 if __name__ == "__main__":

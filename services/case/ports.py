@@ -5,8 +5,9 @@ deadline counts as approaching."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from services.case.metrics import CaseMetrics
 from services.case.store import CaseStore
 from services.common.clock import Clock
 from services.common.locks import DocumentLocks
@@ -21,3 +22,5 @@ class CasePorts:
     clock: Clock
     # A share of each deadline's window (settings.approaching_fraction).
     approaching_fraction: float
+    # Counted into the process's registry (main.py); tests get a registry of their own.
+    metrics: CaseMetrics = field(default_factory=CaseMetrics)

@@ -166,12 +166,22 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
     async def deadlines_to_look_at(self, now: datetime, limit: int) -> list[str]:
         return await self.deadline_timers.due(now, limit)
 
-    async def look_at_deadline(self, deadline_id: str, when: datetime | None) -> None:
-        """Set when the scheduler next looks at the deadline (None: never again)."""
+    async def look_at_deadline(
+        self, deadline_id: str, when: datetime | None, *, approaching: bool = False
+    ) -> None:
+        """Set when the scheduler next looks at the deadline (None: never again), and
+        whether its approaching phase has been announced (for the metrics)."""
         if when is None:
             await self.deadline_timers.clear(deadline_id)
         else:
-            await self.deadline_timers.set(deadline_id, when)
+            await self.deadline_timers.set(deadline_id, when, approaching=approaching)
+
+    async def watched_deadline_counts(self) -> tuple[int, int]:
+        """Open deadlines the scheduler watches, and how many of them are approaching:
+        counted in the small timers collection, not in the deadlines."""
+        return await self.deadline_timers.count(), await self.deadline_timers.count(
+            approaching=True
+        )
 
     async def early_meet(self, key: str) -> Document | None:
         return await self.early_meets.find_one({"_id": key})

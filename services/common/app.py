@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
+import threading
 from collections.abc import Awaitable, Callable
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -11,12 +16,16 @@ from fastapi import APIRouter, FastAPI
 
 from services.common.auth import MfaPolicy, Principal, TokenVerifier
 from services.common.json_depth import JsonDepthLimit
+from services.common.metrics import ServiceMetrics, metrics_router
 from services.common.openapi_answers import declare_answers
 from services.common.rate_limits import AddressRateLimit, WriteLimits
+from services.common.request_observer import RequestObserver
 from services.common.runtime import ServiceRuntime, health_router
 from services.common.security_headers import ApiSecurityHeaders
 from services.common.settings import CommonSettings
 from services.common.web import BodySizeLimit, install_error_handlers, make_principal_dependency
+
+log = logging.getLogger("harbour.app")
 
 
 def mfa_policy(settings: CommonSettings) -> MfaPolicy:
@@ -65,10 +74,14 @@ def service_app(
     )
     install_error_handlers(app)
     app.include_router(health_router(runtime))
+    app.include_router(metrics_router(runtime.metrics))
     for router in routers:
         app.include_router(router)
     declare_answers(app)
     guard_requests(app, settings, body_limits=body_limits)
+    observe_requests(app, runtime.metrics)
+    # SIGTERM stops the consumers at once (see serve).
+    app.state.on_exit_signal = runtime.stop_consuming
     return app
 
 
@@ -88,11 +101,54 @@ def guard_requests(
     app.add_middleware(ApiSecurityHeaders, behind_tls=settings.behind_tls)
 
 
-def serve(app: FastAPI, host: str, port: int, **config: Any) -> None:
+def observe_requests(app: FastAPI, metrics: ServiceMetrics) -> None:
+    """Request ids, request log lines and HTTP metrics (added last: outermost, so it also
+    times and counts what the other middleware answers itself, such as 413)."""
+    app.add_middleware(RequestObserver, metrics=metrics)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, plus what a SIGTERM must also do: stop the consumers while HTTP requests
+    drain, and end the process `shutdown_seconds` after the signal whatever still runs."""
+
+    def __init__(
+        self, config: uvicorn.Config, on_exit: Callable[[], None] | None, deadline: float
+    ) -> None:
+        super().__init__(config)
+        self._on_exit = on_exit
+        self._deadline = deadline
+        self._watchdog: threading.Timer | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self._watchdog is None:
+            self._watchdog = threading.Timer(self._deadline, _exit_now, args=(self._deadline,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+            if self._on_exit is not None:
+                with contextlib.suppress(RuntimeError):  # no loop yet: nothing consumes
+                    asyncio.get_running_loop().call_soon_threadsafe(self._on_exit)
+        super().handle_exit(sig, frame)
+
+
+def _exit_now(after: float) -> None:
+    # Like a crash: unacked messages are redelivered, unpublished events swept at start.
+    log.error("still stopping %s s after the signal; exiting now", after)
+    logging.shutdown()
+    os._exit(1)
+
+
+def serve(app: FastAPI, host: str, port: int, settings: CommonSettings, **config: Any) -> None:
     # X-Forwarded-For/-Proto are believed from these peers only (client address for the
     # rate limits, https for HSTS).
     config.setdefault("forwarded_allow_ips", getattr(app.state, "trusted_proxies", None))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, **config)
+    uvicorn_config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=settings.http_drain_seconds,
+        **config,
     )
-    asyncio.run(server.serve())
+    on_exit = getattr(app.state, "on_exit_signal", None)
+    asyncio.run(_Server(uvicorn_config, on_exit, settings.shutdown_seconds).serve())

@@ -15,6 +15,7 @@ from faststream.rabbit import (
 )
 
 from contracts import topology
+from services.common.dead_letter_copies import copies_queue
 from services.common.settings import CommonSettings
 
 log = logging.getLogger("harbour.broker")
@@ -26,7 +27,8 @@ def make_broker(settings: CommonSettings) -> RabbitBroker:
         # Mandatory publishes raise on return: an unroutable event must not vanish.
         default_channel=Channel(publisher_confirms=True, on_return_raises=True),
         reconnect_interval=1.0,
-        graceful_timeout=10.0,
+        # Handlers already running when the service stops may finish for this long.
+        graceful_timeout=settings.consumer_drain_seconds or None,
         logger=logging.getLogger("harbour.faststream"),
         log_level=logging.DEBUG,
     )
@@ -62,6 +64,7 @@ def dead_letter_queue(service: str) -> RabbitQueue:
 async def declare_topology(broker: RabbitBroker, settings: CommonSettings) -> None:
     """Declare the whole system's exchanges, queues and bindings (idempotent)."""
     exchange = await broker.declare_exchange(events_exchange())
+    copies = await broker.declare_queue(copies_queue())
     for service in {spec.service for spec in topology.QUEUES}:
         dlx = await broker.declare_exchange(
             RabbitExchange(
@@ -70,6 +73,7 @@ async def declare_topology(broker: RabbitBroker, settings: CommonSettings) -> No
         )
         dlq = await broker.declare_queue(dead_letter_queue(service))
         await dlq.bind(dlx)
+        await copies.bind(dlx)
     for spec in topology.QUEUES:
         queue = await broker.declare_queue(consumer_queue(spec, settings))
         for routing_key in spec.routing_keys:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts.envelope import Envelope, utc_now
 from services.common.field_cipher import FieldCipher
 from services.common.locks import DocumentLocks, lock_key
+from services.common.metrics import OutboxBacklog, ServiceMetrics
 from services.common.store import Document
 
 log = logging.getLogger("harbour.outbox")
@@ -120,6 +122,7 @@ class OutboxRelay:
         concurrency: int = 16,
         backoff: Callable[[int], float] = lambda attempts: min(30.0, 0.5 * 2**attempts),
         cipher: FieldCipher | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._publish = publish
         self.cipher = cipher  # opens sealed bodies; writers seal with the same one
@@ -134,6 +137,12 @@ class OutboxRelay:
         self._pending: dict[tuple[str, Any], float] = {}
         self._failures: dict[tuple[str, Any], int] = {}  # store errors in a row, for back-off
         self._wake = asyncio.Event()
+        # The backlog, for metrics and readiness, from what the relay holds anyway: when
+        # each queued document was first handed over (monotonic), and how many unpublished
+        # events it had when last read (1 until then). Nothing is counted in the store.
+        self._since: dict[tuple[str, Any], float] = {}
+        self._unpublished: dict[tuple[str, Any], int] = {}
+        self._metrics = metrics
 
     def watch(self, *collections: AsyncCollection[Document], write_once: bool = False) -> None:
         for collection in collections:
@@ -145,7 +154,17 @@ class OutboxRelay:
         """Publish this document's pending events now: called after a write that added
         events to it (outside its lock)."""
         self._pending[(collection.name, doc_id)] = 0.0
+        self._since.setdefault((collection.name, doc_id), time.monotonic())
         self._wake.set()
+
+    def backlog(self) -> OutboxBacklog:
+        """What this relay has been handed and not yet published (documents another
+        replica wrote are counted here only once a sweep finds them)."""
+        if not self._since:
+            return OutboxBacklog(documents=0, events=0, oldest_seconds=0.0)
+        events = sum(self._unpublished.get(key, 1) for key in self._since)
+        oldest = time.monotonic() - min(self._since.values())
+        return OutboxBacklog(documents=len(self._since), events=events, oldest_seconds=oldest)
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -172,12 +191,15 @@ class OutboxRelay:
             cursor = collection.find({"outbox_pending": True}, projection={"_id": 1})
             async for document in cursor:
                 self._pending.setdefault((name, document["_id"]), 0.0)
+                self._since.setdefault((name, document["_id"]), time.monotonic())
                 found += 1
         return found
 
-    async def relay_once(self) -> int:
+    async def relay_once(self, *, everything: bool = False) -> int:
+        """Publish the documents that are due (`everything`: also those backing off, for a
+        last attempt before the process stops)."""
         now = asyncio.get_running_loop().time()
-        due = [key for key, at in self._pending.items() if at <= now]
+        due = [key for key, at in self._pending.items() if everything or at <= now]
         for key in due:
             del self._pending[key]
         gate = asyncio.Semaphore(self._concurrency)
@@ -199,9 +221,20 @@ class OutboxRelay:
             if retry_in is not None:
                 loop_time = asyncio.get_running_loop().time()
                 self._pending[(name, doc_id)] = loop_time + retry_in
+            elif (name, doc_id) not in self._pending:  # done, and not handed over again since
+                self._since.pop((name, doc_id), None)
+                self._unpublished.pop((name, doc_id), None)
             return published
 
-        return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in due)))
+        try:
+            return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in due)))
+        except asyncio.CancelledError:
+            # Stopped mid-pass (the service is stopping): whatever this pass took stays
+            # queued for the last pass before exit. One already done is looked up once more
+            # and found published.
+            for key in due:
+                self._pending.setdefault(key, 0.0)
+            raise
 
     async def _relay(
         self, collection: AsyncCollection[Document], doc_id: Any
@@ -226,6 +259,9 @@ class OutboxRelay:
             return 0, wait  # backing off after a failed publish (maybe on another replica)
         marks: dict[str, Any] = {}
         published = 0
+        key = (collection.name, doc_id)
+        unpublished = sum(1 for entry in document["outbox"] if entry["state"] == "pending")
+        self._unpublished[key] = unpublished
         for index, entry in enumerate(document["outbox"]):
             if entry["state"] != "pending":
                 continue
@@ -233,10 +269,13 @@ class OutboxRelay:
                 body = await self._body_of(entry)
                 await self._publish(entry["event_id"], entry["event_type"], body.encode())
             except Exception as exc:
+                self._count("publish_failures", entry["event_type"])
                 return published, await self._mark_failed(collection, document, marks, index, exc)
             marks[f"outbox.{index}.state"] = "published"
             marks[f"outbox.{index}.published_at"] = utc_now()
             published += 1
+            self._unpublished[key] = unpublished - published
+            self._count("events_published", entry["event_type"])
         await collection.update_one(
             {"_id": doc_id},
             {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}},
@@ -250,6 +289,10 @@ class OutboxRelay:
         if self.cipher is None:
             raise RuntimeError("a sealed outbox body, and no cipher to open it")
         return str((await self.cipher.for_trust(entry.get("trust_id"))).open(body))
+
+    def _count(self, counter: str, event_type: str) -> None:
+        if self._metrics is not None:
+            getattr(self._metrics, counter).labels(event_type).inc()
 
     async def _mark_failed(
         self,

@@ -26,11 +26,18 @@ class Timers:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self._collection = collection
 
-    async def set(self, key: str, due_at: datetime) -> None:
-        await self._collection.update_one({"_id": key}, {"$set": {"due_at": due_at}}, upsert=True)
+    async def set(self, key: str, due_at: datetime, **facts: object) -> None:
+        """`facts` are kept beside the due time, for counting (see `count`)."""
+        await self._collection.update_one(
+            {"_id": key}, {"$set": {"due_at": due_at, **facts}}, upsert=True
+        )
 
     async def clear(self, key: str) -> None:
         await self._collection.delete_one({"_id": key})
+
+    async def count(self, **facts: object) -> int:
+        """How many timers (with these facts): a scan, but of a small collection."""
+        return await self._collection.count_documents(facts)
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         cursor = self._collection.find({"due_at": {"$lte": now}}, limit=limit).sort("due_at", 1)

@@ -17,6 +17,7 @@ concern) use `insert`, which needs no lock.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -42,6 +43,8 @@ from services.common.outbox import (
 )
 from services.common.retries import retry_busy
 from services.common.store import Document
+
+log = logging.getLogger("harbour.outbox")
 
 Event = Envelope[BaseModel]
 # (field being written, value) → the value as stored (services.common.field_cipher).
@@ -173,6 +176,7 @@ class DocumentWriter:
         except LockBusy:
             raise Busy("the record is being updated by someone else; try again") from None
         if edit.events:
+            _log_stored(collection, edit.events)
             self._relay.enqueue(collection, doc_id)
 
     async def insert(
@@ -193,6 +197,7 @@ class DocumentWriter:
         except DuplicateKeyError:
             return False
         if events:
+            _log_stored(collection, events)
             self._relay.enqueue(collection, document["_id"])
         return True
 
@@ -269,3 +274,17 @@ class DocumentWriter:
                 raise Conflict(f"{edit.id} was created meanwhile") from None
         elif kind == "update":
             await retry_busy(lambda: collection.update_one({"_id": edit.id}, payload))
+
+
+def _log_stored(collection: AsyncCollection[Document], events: Sequence[Event]) -> None:
+    """One line per write that caused events, written in the request's or the handled
+    event's log context: it links a request id, or the event handled, to the events caused."""
+    log.info(
+        "events stored",
+        extra={
+            "collection": collection.name,
+            "stored_event_ids": [e.event_id for e in events],
+            "stored_event_types": sorted({e.event_type for e in events}),
+            "stored_correlation_ids": sorted({e.correlation_id for e in events}),
+        },
+    )

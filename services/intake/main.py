@@ -75,7 +75,7 @@ def departures_loop(ports: IntakePorts, every_seconds: float) -> Callable[[], Aw
 def main() -> None:
     settings = IntakeSettings()
     configure_logging(settings.log_level, "intake")
-    serve(build_app(settings), settings.host, settings.port)
+    serve(build_app(settings), settings.host, settings.port, settings)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from services.notification.usecases.alert_case_managers import (
     adult_case_opened,
     low_level_pattern_found,
 )
+from services.notification.usecases.alert_operators import alert_operators
 from services.notification.usecases.amend_alert import amend_alert
 from services.notification.usecases.escalate_for_deadline import escalate_for_deadline
 from services.notification.usecases.file_offered import file_offered
@@ -58,3 +59,5 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
     runtime.consume(
         "notification.child_flags", {case_v1.CONTEXT_CHANGED: partial(record_child_flags, ports)}
     )
+    # Not events: a copy of every dead letter in the system, for the operators.
+    runtime.consume_dead_letters(partial(alert_operators, ports))

@@ -10,13 +10,16 @@ from fastapi import FastAPI
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
+from services.common.metrics import sampling
 from services.common.runtime import ServiceRuntime
 from services.common.unit_of_work import DocumentWriter
-from services.notification import api_alerts, api_rota, consumers
+from services.notification import api_alerts, api_operations, api_rota, consumers
 from services.notification.channels.dispatch import enabled_channels
 from services.notification.deliveries import DeliveryLoop
 from services.notification.domain.delivery import RetryPolicy
 from services.notification.escalator import EscalationLoop
+from services.notification.metrics import NotificationMetrics
+from services.notification.operators import OperatorsLoop
 from services.notification.ports import DeliveryPolicy, NotificationPorts
 from services.notification.settings import NotificationSettings
 from services.notification.store import NotificationStore
@@ -41,6 +44,8 @@ def build_app(settings: NotificationSettings) -> FastAPI:
             lease=timedelta(seconds=settings.delivery_lease_seconds),
             public_base_url=str(settings.public_base_url),
         ),
+        metrics=NotificationMetrics(runtime.metrics.registry),
+        operators=settings.operators(),
     )
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox)
@@ -55,16 +60,26 @@ def build_app(settings: NotificationSettings) -> FastAPI:
     )
     runtime.run_loop("escalator", escalation.run)
     runtime.run_loop("deliveries", deliveries.run)
+    operators = OperatorsLoop(ports, smtp, settings.operations_poll_seconds)
+    runtime.run_loop("operators", operators.run)
+    runtime.run_loop(
+        "metrics-sampler",
+        sampling(settings.metrics_sample_seconds, lambda: ports.metrics.sample(store)),
+    )
     consumers.register(runtime, ports)
     principal = principal_dependency(settings)
-    routers = [api_alerts.router(ports, principal), api_rota.router(ports, principal)]
+    routers = [
+        api_alerts.router(ports, principal),
+        api_rota.router(ports, principal),
+        api_operations.router(ports, principal),
+    ]
     return service_app("Harbour notification", runtime, routers)
 
 
 def main() -> None:
     settings = NotificationSettings()
     configure_logging(settings.log_level, "notification")
-    serve(build_app(settings), settings.host, settings.port)
+    serve(build_app(settings), settings.host, settings.port, settings)
 
 
 if __name__ == "__main__":

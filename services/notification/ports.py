@@ -10,6 +10,7 @@ from services.common.clock import Clock
 from services.common.locks import DocumentLocks
 from services.common.unit_of_work import DocumentWriter
 from services.notification.domain.delivery import Channel, RetryPolicy
+from services.notification.metrics import NotificationMetrics
 from services.notification.store import NotificationStore
 
 
@@ -30,6 +31,7 @@ class LoopSignals:
 
     escalation: asyncio.Event = field(default_factory=asyncio.Event)
     deliveries: asyncio.Event = field(default_factory=asyncio.Event)
+    operations: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,7 @@ class NotificationPorts:
     channels: frozenset[Channel] = frozenset()
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     signals: LoopSignals = field(default_factory=LoopSignals)
+    # Who is e-mailed when a message is dead-lettered (settings.operations_email).
+    operators: tuple[str, ...] = ()
+    # Counted into the process's registry (main.py); tests get a registry of their own.
+    metrics: NotificationMetrics = field(default_factory=NotificationMetrics)

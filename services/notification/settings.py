@@ -5,7 +5,8 @@ API key) come from the environment only and are SecretStr, so they never reach a
 A channel without its host/URL is disabled: its deliveries are recorded as such.
 """
 
-from pydantic import Field, HttpUrl, SecretStr
+from email_validator import EmailNotValidError, validate_email
+from pydantic import Field, HttpUrl, SecretStr, field_validator
 
 from services.common.settings import CommonSettings
 from services.notification.channels.email import SmtpConfig
@@ -45,6 +46,24 @@ class NotificationSettings(CommonSettings):
     delivery_retry_cap_seconds: float = Field(default=300.0, gt=0)
     delivery_max_attempts: int = Field(default=5, ge=1, le=20)
     delivery_concurrency: int = Field(default=8, ge=1, le=100)
+
+    # Who runs Harbour: e-mailed (content-free) when a message is dead-lettered in any
+    # service. Comma-separated; empty: the alert is only stored, counted and logged.
+    operations_email: str = ""
+    operations_poll_seconds: float = Field(default=5.0, gt=0)
+
+    @field_validator("operations_email")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for address in filter(None, (a.strip() for a in value.split(","))):
+            try:
+                validate_email(address, check_deliverability=False)
+            except EmailNotValidError:
+                raise ValueError("operations_email: not an e-mail address") from None
+        return value
+
+    def operators(self) -> tuple[str, ...]:
+        return tuple(filter(None, (a.strip() for a in self.operations_email.split(","))))
 
     def smtp_config(self) -> SmtpConfig | None:
         if not self.smtp_host:

@@ -14,6 +14,7 @@
   (`_id` = its id), who manages it, for its deadlines' notices
 - child_flags: one per child with a context ("<school>/<pupil>"): the flags alerts show
   beside the child (a child protection plan, looked after, SEND), from case's events
+- operations_alerts (store_operations.py): one per dead letter, for the operators
 
 Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 """
@@ -33,6 +34,7 @@ from services.common.outbox import ensure_outbox_index
 from services.common.store import Document, insert_if_absent, upsert_if_newer
 from services.common.timers import Timers
 from services.notification.domain.rota import Rota
+from services.notification.store_operations import OperationsAlertsStore
 
 WITHOUT_OUTBOX = {"outbox": 0}
 
@@ -52,6 +54,8 @@ class NotificationStore:
         self.adult_notices: AsyncCollection[Document] = db["adult_notices"]
         self.adult_routes: AsyncCollection[Document] = db["adult_routes"]
         self.child_flags: AsyncCollection[Document] = db["child_flags"]
+        # Alerts to the operators about dead letters (store_operations.py).
+        self.operations = OperationsAlertsStore(db)
 
     @property
     def with_outbox(self) -> tuple[AsyncCollection[Document], ...]:
@@ -73,6 +77,7 @@ class NotificationStore:
         await self.steps.create_index([("alert_id", ASCENDING)], name="alert")
         await self.deliveries.create_index([("alert_id", ASCENDING)], name="alert")
         await self.staff.create_index([("school_id", ASCENDING)], name="school")
+        await self.operations.ensure_indexes()
 
     # --- schools (from intake's events) ---------------------------------------------------
 

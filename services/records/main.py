@@ -65,7 +65,7 @@ def build_app(settings: RecordsSettings) -> FastAPI:
 def main() -> None:
     settings = RecordsSettings()
     configure_logging(settings.log_level, "records")
-    serve(build_app(settings), settings.host, settings.port)
+    serve(build_app(settings), settings.host, settings.port, settings)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,7 @@ class User:
             links.append(("Audit log", "/admin-audit"))
         if self.principal.trust_wide and self.has(frozenset({Role.ADMIN})):
             links.append(("Concerns about adults", "/settings/allegations"))
+            links.append(("Service health", "/service-health"))
         return links
 
 

@@ -12,8 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.common.app import serve
+from services.common.app import observe_requests, serve
 from services.common.logs import configure_logging
+from services.common.metrics import ServiceMetrics, metrics_router
 from services.common.rate_limits import AddressRateLimit, WriteLimits
 from services.common.web import BodySizeLimit
 from services.web import pages
@@ -60,6 +61,8 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=settings.assets_dir / "assets"), name="assets")
     app.mount("/govuk", StaticFiles(directory=settings.assets_dir), name="govuk")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    metrics = ServiceMetrics("web")
+    app.include_router(metrics_router(metrics))
     for router in pages.routers(templates, services, settings, dev_login, oidc):
         app.include_router(router)
 
@@ -150,6 +153,7 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.add_middleware(SessionMiddleware, keys=keys, idle_seconds=settings.session_idle_seconds)
     app.add_middleware(BrowserAddress)
     app.add_middleware(SecurityHeaders, behind_tls=settings.behind_tls)
+    observe_requests(app, metrics)
     return app
 
 
@@ -158,7 +162,7 @@ def main() -> None:
     configure_logging(settings.log_level, "web")
     # One line per backend call would drown the log; failures are logged where handled.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    serve(build_app(settings), settings.host, settings.port, proxy_headers=True)
+    serve(build_app(settings), settings.host, settings.port, settings, proxy_headers=True)
 
 
 if __name__ == "__main__":

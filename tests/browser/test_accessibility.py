@@ -162,6 +162,10 @@ def test_no_serious_or_critical_violation_on_any_page(
     found += _check(page, f"{web_url}/admin-audit", "Audit log")
     page.goto(f"{web_url}/sign-out")
 
+    sign_in(page, web_url, "it-admin", "admin", trust=world.trust_id)
+    found += _check(page, f"{web_url}/service-health", "Service health")
+    page.goto(f"{web_url}/sign-out")
+
     sign_in(page, web_url, "lead-1", "trust_safeguarding_lead", trust=world.trust_id)
     found += _check(page, f"{web_url}/trust", "Trust overview")
     page.goto(f"{web_url}/sign-out")

@@ -45,6 +45,18 @@ def rabbitmqctl(*args: str) -> str:
     return result.stdout
 
 
+def _started(readyz: httpx.Response) -> bool:
+    """Up and connected to its store and broker. A service that reaches both may still
+    answer 503 for what another test did (a dead-letter queue that grew a moment ago)."""
+    if readyz.status_code == 200:
+        return True
+    try:
+        report = readyz.json()
+    except ValueError:
+        return False
+    return readyz.status_code == 503 and report.get("store") == report.get("broker") == "ok"
+
+
 @dataclass
 class ServiceProcess:
     name: str
@@ -80,7 +92,7 @@ class ServiceProcess:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited; see {self.log_path}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if _started(httpx.get(f"{self.url}/readyz", timeout=2)):
                     return
             except httpx.HTTPError:
                 pass

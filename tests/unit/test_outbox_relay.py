@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 from typing import Any
 
@@ -70,3 +71,36 @@ async def test_a_store_error_keeps_the_document_queued_until_it_is_published():
     assert collection.document["outbox_pending"] is False
     assert collection.document["outbox"][0]["state"] == "published"
     assert collection.document["outbox"][0]["published_at"] <= utc_now()
+
+
+async def test_a_pass_stopped_midway_leaves_its_documents_queued_for_the_last_pass():
+    """SIGTERM cancels the relay's loop, then one last pass publishes what is queued: a
+    document the cancelled pass had taken must still be in it."""
+    published: list[str] = []
+    started = asyncio.Event()
+
+    async def slow(event_id: str, event_type: str, body: bytes) -> None:
+        started.set()
+        await asyncio.sleep(60)
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+
+    # One publish at a time: the other documents wait their turn when the pass is stopped.
+    relay = OutboxRelay(slow, locks=None, poll_seconds=0.1, sweep_seconds=300, concurrency=1)  # type: ignore[arg-type]
+    collections = [FlakyCollection(pending_concern(), failures=0) for _ in range(3)]
+    for n, collection in enumerate(collections):
+        collection.document["_id"] = f"c-{n}"
+        collection.name = f"concerns{n}"
+        relay.watch(collection, write_once=True)  # type: ignore[arg-type]
+        relay.enqueue(collection, f"c-{n}")  # type: ignore[arg-type]
+
+    passing = asyncio.create_task(relay.relay_once())
+    await started.wait()
+    passing.cancel()
+    await asyncio.gather(passing, return_exceptions=True)
+    relay._publish = publish
+    await relay.relay_once(everything=True)
+
+    assert len(published) == 3
+    assert relay.backlog().events == 0

@@ -34,7 +34,11 @@ async def watch_open_deadlines(ports: CasePorts) -> int:
     without one, whatever happened before)."""
     found = 0
     async for deadline in ports.store.open_deadlines():
-        await ports.store.look_at_deadline(deadline["_id"], deadline_phases.next_look(deadline))
+        await ports.store.look_at_deadline(
+            deadline["_id"],
+            deadline_phases.next_look(deadline),
+            approaching=deadline["approaching_sent"],
+        )
         found += 1
     return found
 
@@ -53,7 +57,11 @@ async def _advance(ports: CasePorts, deadline_id: str, now: datetime) -> int:
         # The timer follows the write (services.common.timers); none for a missing deadline.
         deadline.after_write(
             lambda: ports.store.look_at_deadline(
-                deadline_id, deadline_phases.next_look(deadline.document)
+                deadline_id,
+                deadline_phases.next_look(deadline.document),
+                approaching=bool(deadline.document.get("approaching_sent")),
             )
         )
+    for phase in phases:
+        ports.metrics.phase_reached(deadline.document["rule"], phase)
     return len(phases)

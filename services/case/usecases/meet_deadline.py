@@ -82,6 +82,8 @@ async def _meet_all(
 async def _meet(ports: CasePorts, deadline_id: str, met_by: str, met_at: datetime) -> str:
     async with ports.writer.edit(ports.store.deadlines, deadline_id) as deadline:
         outcome = _meet_edit(ports, deadline, met_by, met_at)
+    if outcome == "met":
+        ports.metrics.phase_reached(deadline.document["rule"], "met")
     return outcome
 
 

@@ -92,7 +92,9 @@ async def _recompute(ports: CasePorts, deadline_id: str, calendar: SchoolCalenda
             # The timer follows the write (services.common.timers).
             deadline.after_write(
                 lambda: ports.store.look_at_deadline(
-                    deadline_id, deadline_phases.next_look(deadline.document)
+                    deadline_id,
+                    deadline_phases.next_look(deadline.document),
+                    approaching=deadline.document["approaching_sent"],
                 )
             )
     return 1 if changes else 0

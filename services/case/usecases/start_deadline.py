@@ -108,5 +108,7 @@ async def start_deadline(ports: CasePorts, event: Envelope[Any], start: ClockSta
     # Stored without its lock: only this path creates deadlines, and its id is the event's.
     await ports.writer.insert(store.deadlines, deadline, [])
     # The document before its timer (services.common.timers); a repeat only repeats these.
-    await store.look_at_deadline(deadline["_id"], next_look(deadline))
+    await store.look_at_deadline(
+        deadline["_id"], next_look(deadline), approaching=deadline["approaching_sent"]
+    )
     await apply_early_meet(ports, deadline)

@@ -43,6 +43,7 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
     notice = await _notice(ports, delivery)
     if notice is None:
         await _finish(ports, delivery, CANCELLED)
+        ports.metrics.delivery(delivery["channel"], "cancelled")
         return True
     try:
         provider_id = await dispatcher.send(
@@ -57,6 +58,7 @@ async def deliver(ports: NotificationPorts, dispatcher: Dispatcher, delivery_id:
         await _finish(
             ports, delivery, sent_update(delivery["attempts"], provider_id, ports.clock.now())
         )
+        ports.metrics.delivery(delivery["channel"], "sent")
         log.info("delivery sent", extra=ids)
     return True
 
@@ -129,6 +131,7 @@ async def _failed(
             failed_delivery_trigger(delivery["step_id"]),
         )
     await _finish(ports, delivery, update)
+    ports.metrics.delivery(delivery["channel"], "failed" if final else "retrying")
 
 
 async def _finish(ports: NotificationPorts, delivery: Document, fields: Mapping[str, Any]) -> None:

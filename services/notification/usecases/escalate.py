@@ -156,6 +156,7 @@ async def _take_step(
             "escalation step taken",
             extra={"alert_id": alert["_id"], "tier": step.tier, "reason": step.reason},
         )
+        ports.metrics.step_taken(step.reason)
     else:
         stored = await ports.store.step(document["_id"])
         if stored is None:
@@ -171,7 +172,8 @@ async def _plan(ports: NotificationPorts, step: Document, now: datetime) -> None
     # planning it again sets the timer (a spurious one is cleared by the delivery loop).
     store = ports.store
     for delivery in planned_deliveries(step, ports.channels, now):
-        await store.add_delivery(delivery)
+        if await store.add_delivery(delivery) and delivery["state"] == "disabled":
+            ports.metrics.delivery(delivery["channel"], "disabled")
         if delivery["next_attempt_at"] is not None:
             await store.delivery_timers.set(delivery["_id"], delivery["next_attempt_at"])
     await store.mark_step_planned(step["_id"])

@@ -54,4 +54,6 @@ async def raise_alert(ports: NotificationPorts, alert: Document) -> bool:
     # is written leaves the event unacknowledged, and its redelivery writes it.
     await ports.store.alert_timers.set(alert["_id"], alert["next_step_at"])
     ports.signals.escalation.set()
+    if inserted:
+        ports.metrics.alert_raised(alert["source_type"])
     return inserted

@@ -47,3 +47,8 @@ class NotificationClient(ServiceClient):
 
     async def put_rota(self, token: str, school_id: str, rota: dict[str, Any]) -> dict[str, Any]:
         return dict(await self.call("PUT", f"/v1/schools/{school_id}/rota", token, json=rota))
+
+    async def operations_alerts(self, token: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Messages dead-lettered that named the caller's trust (trust-wide admins)."""
+        found = await self.call("GET", "/v1/operations/alerts", token, params={"limit": limit})
+        return list(found["alerts"])

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from services.common import log_context
+from services.common.request_observer import REQUEST_ID_HEADER
 from services.web.clients.case import CaseClient
 from services.web.clients.intake import IntakeClient
 from services.web.clients.notification import NotificationClient
@@ -26,6 +28,7 @@ class Services:
         http = httpx.AsyncClient(
             timeout=settings.backend_timeout_seconds,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            event_hooks={"request": [_pass_request_id]},
         )
         return cls(
             http=http,
@@ -37,3 +40,11 @@ class Services:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+async def _pass_request_id(request: httpx.Request) -> None:
+    """The page's request id goes with every call it makes, so the services' log lines for
+    one click share it."""
+    request_id = log_context.request_id()
+    if request_id is not None:
+        request.headers[REQUEST_ID_HEADER] = request_id

@@ -27,6 +27,7 @@ from services.web.pages import (
     reviews,
     risk_assessments,
     school_settings,
+    service_health,
     sign_in,
     transfer_link,
     trust,
@@ -66,4 +67,5 @@ def routers(
         # Before allegation_steps: /allegations/{case_id}/access-log is a page, not a form.
         allegations.router(pages, services),
         allegation_steps.router(pages, services),
+        service_health.router(pages, services, settings),
     ]
