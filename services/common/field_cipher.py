@@ -282,5 +282,12 @@ class FieldCipher:
         )
 
 
+def opened_data_key(keks: KeyEncryptionKeys, document: Mapping[str, Any]) -> TrustCipher:
+    """A trust's cipher from its stored data-key document (`_id` = the trust)."""
+    trust = document["_id"]
+    key = keks.unwrap(document, _wrap_aad(trust, document["key_id"]))
+    return TrustCipher(trust, document["key_id"], AESGCM(key))
+
+
 def _wrap_aad(trust: str, key_id: str) -> bytes:
     return f"harbour/{VERSION}/data-key/{trust}/{key_id}".encode()

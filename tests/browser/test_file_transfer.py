@@ -5,8 +5,6 @@ link with the access code, downloads the bundle and confirms receipt."""
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
@@ -15,6 +13,7 @@ from pymongo import MongoClient
 from tests.browser.conftest import new_context, sign_in
 from tests.browser.world import World, build_world, until
 from tests.support.api import bearer, concern_body, token, unique
+from tests.support.sealed import event_of
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +128,13 @@ def test_a_dsl_downloads_the_pdf_for_a_stated_purpose_and_it_is_logged(
 def link_token(world: World, transfer_id: str) -> str:
     client: MongoClient = MongoClient("mongodb://127.0.0.1:27017/")
     try:
-        stored = client[f"{world.stack.db_prefix}records"]["transfers"].find_one(
-            {"_id": transfer_id}
-        )
+        records = client[f"{world.stack.db_prefix}records"]
+        stored = records["transfers"].find_one({"_id": transfer_id})
+        [entry] = [e for e in stored["outbox"] if e["event_type"] == "records.transfer.offered.v1"]
+        data_keys = records["data_keys"].find_one({"_id": entry.get("trust_id")})
     finally:
         client.close()
-    [event] = [e for e in stored["outbox"] if e["event_type"] == "records.transfer.offered.v1"]
-    return str(json.loads(event["body"])["payload"]["link_token"])
+    return str(event_of(entry, data_keys)["payload"]["link_token"])
 
 
 def test_a_dsl_outside_harbour_opens_the_link_with_the_code_and_confirms_receipt(

@@ -22,6 +22,7 @@ import httpx
 from services.intake.domain.roster import ROSTER_COLUMNS
 from tests.integration.encompass_world import import_roster, register_school
 from tests.support.api import School, eventually, unique
+from tests.support.sealed import event_of
 from tests.support.stack import ROOT
 
 HEADER = ",".join(ROSTER_COLUMNS) + ",destination_urn"
@@ -149,7 +150,8 @@ async def test_a_file_sent_by_one_time_link_to_another_trust_is_imported_and_rec
     transfer_id = offered.json()["transfer_id"]
     stored = await mongo("records")["transfers"].find_one({"_id": transfer_id})
     [event] = [e for e in stored["outbox"] if e["event_type"] == "records.transfer.offered.v1"]
-    token = json.loads(event["body"])["payload"]["link_token"]
+    data_keys = await mongo("records")["data_keys"].find_one({"_id": event.get("trust_id")})
+    token = event_of(event, data_keys)["payload"]["link_token"]
     email = await eventually(
         lambda: mongo("notification")["deliveries"].find_one({"_id": f"{event['event_id']}:email"}),
         lambda d: d is not None,
