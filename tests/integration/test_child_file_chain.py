@@ -8,7 +8,9 @@ import asyncio
 import subprocess
 import sys
 
+from contracts import intake_v1
 from tests.support.api import School, eventually
+from tests.support.sealed import trust_box
 from tests.support.stack import ROOT
 from tests.support.tamper import tamper
 
@@ -28,18 +30,25 @@ async def test_two_records_processes_appending_for_one_child_make_one_chain(stac
 
         found = await eventually(
             lambda: chronology(clients, school, pupil),
-            lambda c: len(c["entries"]) >= 40,
+            lambda c: sum(e["event_type"] == intake_v1.CONCERN_RAISED for e in c["entries"]) == 40,
             timeout=60,
         )
     finally:
         second.stop()
 
-    assert sorted(e["seq"] for e in found["entries"]) == list(range(1, 41))
-    assert {e["source_id"] for e in found["entries"]} == {r.json()["concern_id"] for r in posted}
+    # 40 concerns, and the pattern watch's "repeated concerns" they made, in one chain.
+    concerns = [e for e in found["entries"] if e["event_type"] == intake_v1.CONCERN_RAISED]
+    assert sorted(e["seq"] for e in found["entries"]) == list(range(1, len(found["entries"]) + 1))
+    assert {e["source_id"] for e in concerns} == {r.json()["concern_id"] for r in posted}
+    assert len(concerns) == 40
     verified = await clients.records.get(
         f"/v1/children/{pupil}/chronology/verify", headers=school.dsl
     )
-    assert verified.json() == {"entries": 40, "head": found["head"], "valid": True}
+    assert verified.json() == {
+        "entries": len(found["entries"]),
+        "head": found["head"],
+        "valid": True,
+    }
 
 
 def verify_cli(stack, school_id: str) -> subprocess.CompletedProcess[str]:
@@ -64,11 +73,13 @@ async def test_an_entry_changed_in_the_store_is_reported_by_the_api_and_the_cli(
     assert clean.returncode == 0, clean.stderr
     assert "1 file(s) checked, 0 broken" in clean.stdout
 
+    data_keys = await mongo("records")["data_keys"].find_one({"_id": school.trust_id})
     await tamper(
         mongo("records")["file_pages"],
         f"{school.school_id}/{pupil}#0",
         1,
         lambda entry: entry["record"]["content"].update(child_words="I fell off my bike."),
+        box=trust_box(data_keys),
     )
 
     verified = await clients.records.get(

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from contracts.intake_v1 import CONCERN_RAISED
 from services.common.outbox import with_outbox
 from tests.support.api import School, eventually
 from tests.support.events import concern_raised
@@ -36,9 +37,12 @@ async def _effects(clients, school: School, pupil: str) -> dict[str, Counter[str
         "/v1/deadlines", headers=school.dsl, params={"pupil_id": pupil, "limit": 1000}
     )
     entries = chronology.json()["entries"] if chronology.status_code == 200 else []
+    # The concerns' own effects (so many concerns also make a pattern-watch alert and entry).
     return {
-        "alert": Counter(a["source_id"] for a in alerts.json()["alerts"]),
-        "entry": Counter(e["source_id"] for e in entries),
+        "alert": Counter(
+            a["source_id"] for a in alerts.json()["alerts"] if a["source_type"] == "concern"
+        ),
+        "entry": Counter(e["source_id"] for e in entries if e["event_type"] == CONCERN_RAISED),
         "deadline": Counter(d["source_id"] for d in deadlines.json()["deadlines"]),
     }
 
@@ -74,7 +78,11 @@ async def test_a_consumer_killed_mid_stream_catches_up_exactly_once(
 
     assert len(accepted) == 60
     effects = await eventually(
-        lambda: _effects(clients, school, pupil), _complete(accepted), timeout=60
+        # 60 concerns about one child contend for its case and pattern watch: on a busy
+        # 2-core machine the redelivered ones take a while to win the lock.
+        lambda: _effects(clients, school, pupil),
+        _complete(accepted),
+        timeout=180,
     )
     _assert_exactly_once(effects, accepted)
 
@@ -101,7 +109,7 @@ async def test_every_accepted_concern_survives_a_broker_restart(clients, stack, 
     # Intake keeps accepting while the broker is away: the outbox holds the events.
     assert len(accepted) == 80
     effects = await eventually(
-        lambda: _effects(clients, school, pupil), _complete(accepted), timeout=90
+        lambda: _effects(clients, school, pupil), _complete(accepted), timeout=180
     )
     _assert_exactly_once(effects, accepted)
 

@@ -7,7 +7,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from services.common.field_cipher import NO_TRUST, KeyEncryptionKeys, opened_data_key
+from services.common.field_cipher import (
+    NO_TRUST,
+    KeyEncryptionKeys,
+    TrustCipher,
+    opened_data_key,
+)
 from tests.support.stack import ROOT
 
 KEYS_FILE = ROOT / ".data" / "keys" / "data.keys"
@@ -21,6 +26,11 @@ def event_of(entry: Mapping[str, Any], data_keys: Mapping[str, Any] | None) -> d
         return dict(json.loads(body))
     assert data_keys is not None, f"no data key for trust {entry.get('trust_id') or NO_TRUST}"
     return dict(json.loads(opened_data_key(_keks(), data_keys).open(body)))
+
+
+def trust_box(data_keys: Mapping[str, Any]) -> TrustCipher:
+    """A trust's cipher, from its document in a service's `data_keys` collection."""
+    return opened_data_key(_keks(), data_keys)
 
 
 def _keks() -> KeyEncryptionKeys:
