@@ -114,6 +114,8 @@ class ServiceProcess:
 class TestStack:
     """The four services in a private vhost and database prefix."""
 
+    __test__ = False  # a fixture's type, not a test class
+
     log_dir: Path
     settings: dict[str, str] = field(default_factory=dict)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
