@@ -25,10 +25,10 @@ def stack() -> Iterator[TestStack]:
 class Clients:
     def __init__(self, stack: TestStack) -> None:
         self.stack = stack
-        self.intake = httpx.AsyncClient(base_url=stack.url("intake"), timeout=10)
-        self.case = httpx.AsyncClient(base_url=stack.url("case"), timeout=10)
-        self.notification = httpx.AsyncClient(base_url=stack.url("notification"), timeout=10)
-        self.records = httpx.AsyncClient(base_url=stack.url("records"), timeout=10)
+        self.intake = httpx.AsyncClient(base_url=stack.url("intake"), timeout=30)
+        self.case = httpx.AsyncClient(base_url=stack.url("case"), timeout=30)
+        self.notification = httpx.AsyncClient(base_url=stack.url("notification"), timeout=30)
+        self.records = httpx.AsyncClient(base_url=stack.url("records"), timeout=30)
 
     async def aclose(self) -> None:
         for client in (self.intake, self.case, self.notification, self.records):
