@@ -123,10 +123,13 @@ def _context_and_adults(
     }
     _post(http, world.url("intake", "/v1/adult-concerns"), adult, staff)
     head = bearer(token("head-1", "headteacher", school=world.school_id))
-    # The adult case's chronology (records) holds the description once case has opened it.
-    assert until(
+    cases = until(
         lambda: http.get(world.url("case", "/v1/adult-cases"), headers=head).json()["cases"], 60
     )
+    assert cases, "case never opened the adult case"
+    # The adult case's chronology in records holds the description: scan after it is there.
+    chronology = world.url("records", f"/v1/adult-cases/{cases[0]['case_id']}/chronology")
+    assert until(lambda: WORD in http.get(chronology, headers=head).text, 60)
 
 
 def _police(http: httpx.Client, world: World) -> None:
