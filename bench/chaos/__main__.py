@@ -29,6 +29,8 @@ from bench.chaos.load import (
 )
 from bench.chaos.proxy import TcpProxy
 from bench.chaos.report import report
+from contracts import intake_v1
+from contracts.topology import QUEUES
 from tests.support.stack import ROOT
 
 # The services' production timings, not the fast loops the tests use.
@@ -60,6 +62,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--ferretdb-bin", type=Path, default=data_dir / "bin" / "harbour-ferretdb")
     parser.add_argument("--keep", action="store_true", help="keep the private data and logs")
     return parser.parse_args()
+
+
+CONCERN_QUEUES = [q.name for q in QUEUES if intake_v1.CONCERN_RAISED in q.routing_keys]
 
 
 async def scenario(
@@ -158,7 +163,8 @@ async def scenario(
         "dead_letters_not_poison": not_poison,
         "operations_alerts": {
             "stored": len(operations_alerts),
-            "expected": len(poisoned) * 3,
+            # One per poison event and queue that takes a raised concern.
+            "expected": len(poisoned) * len(CONCERN_QUEUES),
             "not_poison": [a for a in operations_alerts if a["message_id"] not in poisoned],
         },
         "deadline_phases": wire,

@@ -261,8 +261,8 @@ async def clock_probes(
 
 
 async def poison(url: str, tenant: Tenant) -> str:
-    """A concern event no consumer can accept (an unknown category): dead-lettered by all
-    three consumers, and reported to the operators once per queue."""
+    """A concern event no consumer can accept (an unknown category): dead-lettered by every
+    queue that takes a raised concern, and reported to the operators once per queue."""
     school = _SchoolIds(tenant.school_ids[0], tenant.trust_id)
     event = concern_raised(school, tenant.pupils[school.school_id][0][0])  # type: ignore[arg-type]
     body = event.model_dump(mode="json")
