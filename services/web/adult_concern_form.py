@@ -8,14 +8,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
 from contracts.adult_cases import AdultRole
 from services.common.ids import USER_ID_PATTERN
+from services.web.form_fields import form_text, past_moment
 
-LONDON = ZoneInfo("Europe/London")
 MAX_CHILDREN = 30
 ROLE_LABELS = {
     AdultRole.STAFF: "A member of staff",
@@ -53,8 +52,7 @@ class AdultConcernDraft:
     @classmethod
     def from_form(cls, form: FormData) -> AdultConcernDraft:
         def text(name: str) -> str:
-            value = form.get(name)
-            return value.strip() if isinstance(value, str) else ""
+            return form_text(form, name)
 
         key = text("idempotency_key")
         try:
@@ -85,21 +83,7 @@ class AdultConcernDraft:
         return any(c.pupil_id == pupil_id for c in self.children)
 
     def occurred_at(self) -> tuple[datetime | None, str | None]:
-        if not (self.day or self.month or self.year):
-            return None, "Enter the date it happened"
-        try:
-            hour, minute = (0, 0)
-            if self.time:
-                hours, _, minutes = self.time.replace(".", ":").partition(":")
-                hour, minute = int(hours), int(minutes or 0)
-            moment = datetime(
-                int(self.year), int(self.month), int(self.day), hour, minute, tzinfo=LONDON
-            )
-        except ValueError:
-            return None, "Enter a real date, and a time like 09:15"
-        if moment > datetime.now(LONDON):
-            return None, "The date it happened must be today or in the past"
-        return moment, None
+        return past_moment(self.day, self.month, self.year, self.time)
 
     def check(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
         """The API body, or the errors to show (field id → message), in page order."""

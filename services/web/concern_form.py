@@ -7,15 +7,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
 from contracts.vocabulary import Category, MarkKind
 from services.web import body_map
 from services.web.concern_others import Other, others_body, others_from_form
+from services.web.form_fields import form_text, past_moment
 
-LONDON = ZoneInfo("Europe/London")
 MAX_MARKS = 30
 TEXT_FIELDS = ("description", "child_words", "actions_taken")
 
@@ -55,8 +54,7 @@ class ConcernDraft:
     @classmethod
     def from_form(cls, form: FormData) -> ConcernDraft:
         def text(name: str) -> str:
-            value = form.get(name)
-            return value.strip() if isinstance(value, str) else ""
+            return form_text(form, name)
 
         lists = {
             name: [v if isinstance(v, str) else "" for v in form.getlist(f"mark_{name}")]
@@ -108,21 +106,7 @@ class ConcernDraft:
         return None
 
     def occurred_at(self) -> tuple[datetime | None, str | None]:
-        if not (self.day or self.month or self.year):
-            return None, "Enter the date it happened"
-        try:
-            hour, minute = (0, 0)
-            if self.time:
-                hours, _, minutes = self.time.replace(".", ":").partition(":")
-                hour, minute = int(hours), int(minutes or 0)
-            moment = datetime(
-                int(self.year), int(self.month), int(self.day), hour, minute, tzinfo=LONDON
-            )
-        except ValueError:
-            return None, "Enter a real date, and a time like 09:15"
-        if moment > datetime.now(LONDON):
-            return None, "The date it happened must be today or in the past"
-        return moment, None
+        return past_moment(self.day, self.month, self.year, self.time)
 
     def check(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
         """The API body, or the errors to show (field id → message), in page order."""
