@@ -95,6 +95,10 @@ SIGNED_BY_SENDER: dict[int | str, dict[str, Any]] = {
     ),
     422: _answer("a field of the body is wrong (named)", _INVALID),
 }
+# A PUT that makes the thing when it is new (201) and changes it otherwise (200).
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: _answer("made (200: it was there already)", {"type": "object"}),
+}
 CSV_UPLOAD: dict[int | str, dict[str, Any]] = {
     415: _answer("not sent as Content-Type: text/csv", _DETAIL),
 }
