@@ -40,7 +40,7 @@ from services.case.usecases.refer_to_lado import refer_to_lado
 from services.case.usecases.suspend_subject import confirm_suspension, suspend_subject
 from services.common.auth import DSL_ROLES, SCHOOL_ROLES, TRUST_ROLES, Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import FORBIDDEN, who_may
+from services.common.openapi_answers import FORBIDDEN, for_anyone, who_may
 
 # Whoever may hold a part in an adult case; the case itself then says who does (its manager,
 # the trust lead it names, the DSLs the manager names; never its subject): anyone else 404.
@@ -51,7 +51,7 @@ ADULT_CASE_ROLES = who_may(
     trust_wide=[Role.TRUST_SAFEGUARDING_LEAD],
 )
 # Lists anyone may ask for: each holds only the cases the caller has a part in.
-ANYONE_ASKS = who_may(*SCHOOL_ROLES, trust_wide=TRUST_ROLES)
+ANYONE_ASKS = for_anyone(*SCHOOL_ROLES, trust_wide=TRUST_ROLES)
 
 
 def router(ports: CasePorts, principal_dep: Any) -> APIRouter:

@@ -74,6 +74,11 @@ class Site:
     label: str
     ids: dict[str, str] = field(default_factory=dict)
     markers: set[str] = field(default_factory=set)
+    # An object with people of its own (an adult case): by the path parameter naming it,
+    # the users who may reach it; by marker, the users who may see it (nobody else may,
+    # whatever their role or school).
+    audiences: dict[str, set[str]] = field(default_factory=dict)
+    private: dict[str, set[str]] = field(default_factory=dict)
 
     def mark(self, prefix: str) -> str:
         """A word that can only have come from this school's data."""
@@ -351,7 +356,7 @@ async def _case_steps(world: World, site: Site) -> None:
         "agency": "childrens_social_care",
         "made_at": _ago(hours=1),
         "method": "phone",
-        "reference": site.mark("Ref"),
+        "reference": f"MASH {site.mark('Ref')}",
         "parents_informed": {"informed": True, "at": _ago(minutes=50)},
         "concern_ids": [site.ids["concern_id"]],
     }
@@ -386,7 +391,7 @@ async def _later_steps(world: World, site: Site) -> None:
         "case",
         "POST",
         "/v1/referrals/{referral_id}/feedback",
-        {"received_at": _ago(minutes=10), "outcome": "early_help"},
+        {"received_at": _ago(minutes=10), "outcome": "early_help", "details": "Family support."},
         referral_id=referral,
     )
     await world.write(
@@ -638,3 +643,7 @@ async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
     for _name, make in KINDS:
         await make(world, target)
     return world
+
+
+# The newer kinds, made after those above (the module registers them with `kind`).
+from tests.integration import tenant_world_more  # noqa: E402, F401

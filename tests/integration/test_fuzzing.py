@@ -150,7 +150,9 @@ def _probe(
     the answers the world itself was given; an id or a query value over its bound (422);
     the world's write again, by whoever made it (its success, or the conflict of doing it
     twice); for a write that takes an Idempotency-Key, the same key with another body
-    (409); the same write by the target's staff and by another trust's admin (403/404)."""
+    (409); the same write by the target's staff and by another trust's admin (403/404);
+    another trust's school named in a query by a role the operation allows (404); an
+    upload sent as JSON (415)."""
     label = f"{operation.method.upper()} {operation.path}"
     spec = operation.definition.raw
     service = world.service_by_url[base_url]
@@ -166,7 +168,7 @@ def _probe(
             body=made.body,
             media_type=made.content_type if made.body is not None else None,
         )
-    dsl = world.at(world.target, "dsl").headers
+    dsl, known = world.at(world.target, "dsl").headers, world.target.ids
     over = "x" * 200
     if any(p["in"] == "path" for p in spec.get("parameters", [])):
         _send(
@@ -196,8 +198,35 @@ def _probe(
             headers=dsl,
             query=dict.fromkeys(bounded, over),
         )
+    if any(p["in"] == "query" and p["name"] == "school_id" for p in spec.get("parameters", [])):
+        other = next(s for s in world.sites if s.trust_id != world.target.trust_id)
+        query = {p["name"]: known[p["name"]] for p in spec["parameters"] if p["name"] in known}
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "another trust's school named in the query",
+            path_parameters=_any_ids(operation, world),
+            headers=world.at(world.target, _a_role_it_allows(spec)).headers,
+            query={**query, "school_id": other.school_id},
+        )
     if operation.path.startswith("/v1/encompass/") and "security" not in spec:
         _signed(operation, base_url, world, findings, session, label)
+    if made is not None and isinstance(made.body, str) and made.who is not None:
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "the upload sent as JSON",
+            path_parameters=_path_ids(operation.path, made.path),
+            body=made.body,
+            media_type="application/json",
+            headers=_keyed(made.who.headers),
+        )
     if made is None or not isinstance(made.body, dict):
         return
     ids = _path_ids(operation.path, made.path)
