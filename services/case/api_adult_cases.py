@@ -102,7 +102,12 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         recorded = await refer_to_lado(ports, principal, case_id, request, key)
         return {**(part(recorded.record) or {}), "deadline": recorded.deadline}
 
-    @api.post("/adult-cases/{case_id}/suspension", status_code=201, openapi_extra=ADULT_CASE_ROLES)
+    @api.post(
+        "/adult-cases/{case_id}/suspension",
+        status_code=201,
+        openapi_extra=ADULT_CASE_ROLES,
+        responses=FORBIDDEN,
+    )
     async def post_suspension(
         case_id: IdPath,
         request: SuspensionRequest,
@@ -116,6 +121,7 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         "/adult-cases/{case_id}/suspension/confirmation",
         status_code=201,
         openapi_extra=ADULT_CASE_ROLES,
+        responses=FORBIDDEN,
     )
     async def post_confirmation(
         case_id: IdPath,

@@ -93,9 +93,13 @@ class World:
     sites: list[Site]
     people: list[Who]
     writes: dict[tuple[str, str, str], Write] = field(default_factory=dict)
+    asked: list[Write] = field(default_factory=list)  # requests made to see them refused
     sender_secret: str = ""
     sender_id: str = ""
     service_by_url: dict[str, str] = field(default_factory=dict)
+    # The services' databases by service name (tests.integration.conftest's `mongo`), for
+    # what only a store holds: a one-time link's token, sent by e-mail.
+    mongo: Callable[[str], Any] | None = None
 
     @property
     def target(self) -> Site:
@@ -135,6 +139,29 @@ class World:
         self.writes[(service, method, template)] = Write(
             service, method, template, path, body, content_type, who, answer
         )
+        return answer
+
+    async def ask(
+        self,
+        who: Who,
+        service: str,
+        method: str,
+        template: str,
+        body: Any,
+        expect: int,
+        key: str | None = None,
+        query: dict[str, str] | None = None,
+        **params: str,
+    ) -> httpx.Response:
+        """A request made for its answer (a refusal the fuzzer seldom meets by chance),
+        which must be `expect`; remembered, and checked against the declaration."""
+        path = template.format(**params)
+        headers = {**who.headers, "Idempotency-Key": key or uuid.uuid4().hex}
+        answer = await self.http[service].request(
+            method, path, json=body, headers=headers, params=query
+        )
+        assert answer.status_code == expect, f"{method} {path} as {who.label}: {answer.text}"
+        self.asked.append(Write(service, method, template, path, body, who=who, answer=answer))
         return answer
 
     def sample(self, service: str, method: str, template: str, body: Any, **params: str) -> None:
@@ -564,6 +591,7 @@ async def _transfer(world: World, site: Site) -> None:
         pupil_id=pupil,
     )
     await _file_for(world, sender, pupil)
+    sender.ids["pupil_id"] = pupil  # a child of the trust's other school, with a case
     offered = await world.http["records"].post(
         f"/v1/children/{pupil}/transfers",
         json={"destination": {"urn": site.urn}},
@@ -603,7 +631,9 @@ def _urn() -> str:
     return str(100000 + secrets.randbelow(900000))
 
 
-async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
+async def build_world(
+    http: dict[str, httpx.AsyncClient], mongo: Callable[[str], Any] | None = None
+) -> World:
     run = uuid.uuid4().hex[:6]
     sites = [
         Site(f"trust{t}-{run}", f"school{t}{s}-{run}", _urn(), f"T{t}S{s}x")
@@ -619,7 +649,7 @@ async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
         for trust in dict.fromkeys(site.trust_id for site in sites)
         for role in TRUST_WIDE_ROLES
     ]
-    world = World(http, sites, people)
+    world = World(http, sites, people, mongo=mongo)
     for site in sites:
         body = {"name": f"School {site.label}", "trust_id": site.trust_id, "urn": site.urn}
         await world.write(
@@ -645,5 +675,5 @@ async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
     return world
 
 
-# The newer kinds, made after those above (the module registers them with `kind`).
-from tests.integration import tenant_world_more  # noqa: E402, F401
+# The newer kinds, made after those above (each module registers its own with `kind`).
+from tests.integration import tenant_world_more, tenant_world_spent  # noqa: E402, F401

@@ -30,11 +30,11 @@ WITHOUT_A_USER = {
 }
 
 
-async def test_no_user_reaches_another_tenants_data_or_beyond_their_role(stack):
+async def test_no_user_reaches_another_tenants_data_or_beyond_their_role(stack, mongo):
     http = {s: httpx.AsyncClient(base_url=stack.url(s), timeout=60) for s in SERVICES}
     try:
         started = time.monotonic()
-        world = await build_world(http)
+        world = await build_world(http, mongo)
         built = time.monotonic() - started
         ops, calls, problems = await run_matrix(http, world)
         without_a_user = {str(op) for op in await operations(http) if not op.takes_bearer}
