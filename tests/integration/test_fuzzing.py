@@ -158,6 +158,7 @@ def _probe(
 ) -> None:
     """What random data seldom reaches, asked on purpose, each answer checked the same way:
     the answers the world itself was given; an id or a query value over its bound (422);
+    an id nothing has (404);
     the world's write again, by whoever made it (its success, or the conflict of doing it
     twice); for a write that takes an Idempotency-Key, the same key with another body
     (409); the same write by the target's staff and by another trust's admin (403/404);
@@ -217,6 +218,19 @@ def _probe(
             "an id over its bound",
             path_parameters={n: over for n in _names(operation.path)},
             headers=dsl,
+        )
+        body = made.body if made is not None and isinstance(made.body, dict) else None
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "an id nothing has",
+            path_parameters={n: f"nothing-{uuid.uuid4().hex[:8]}" for n in _names(operation.path)},
+            headers=_keyed(dsl),
+            body=body,
+            media_type="application/json" if body is not None else None,
         )
     bounded = [
         p["name"]
