@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from contracts.vocabulary import Role
 from services.case.api_common import IdempotencyKey, StepId
 from services.case.case_views import part, review_due_view, rules_view
 from services.case.domain.patterns import PatternRules
@@ -16,15 +17,20 @@ from services.case.usecases.list_reviews_due import reviews_due
 from services.case.usecases.record_risk_assessment import record_risk_assessment
 from services.case.usecases.review_risk_assessment import review_risk_assessment
 from services.case.usecases.set_pattern_rules import read_pattern_rules, set_pattern_rules
-from services.common.auth import Principal
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import FORBIDDEN, who_may
 
 
 def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["risk assessments and reviews"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("/children/{pupil_id}/risk-assessments", status_code=201)
+    @api.post(
+        "/children/{pupil_id}/risk-assessments",
+        status_code=201,
+        openapi_extra=who_may(*DSL_ROLES),
+    )
     async def post_assessment(
         pupil_id: IdPath,
         request: RiskAssessmentRequest,
@@ -34,7 +40,11 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         """Starts risk-assessment-review for `review_on`."""
         return part(await record_risk_assessment(ports, principal, pupil_id, request, key)) or {}
 
-    @api.post("/risk-assessments/{assessment_id}/reviews", status_code=201)
+    @api.post(
+        "/risk-assessments/{assessment_id}/reviews",
+        status_code=201,
+        openapi_extra=who_may(*DSL_ROLES),
+    )
     async def post_review(
         assessment_id: StepId,
         request: RiskAssessmentReview,
@@ -50,7 +60,12 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
             "deadline": done.deadline,
         }
 
-    @api.get("/reviews")
+    @api.get(
+        "/reviews",
+        openapi_extra=who_may(
+            Role.HEADTEACHER, *DSL_ROLES, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+    )
     async def get_reviews(
         principal: CurrentUser,
         due_before: date,
@@ -61,11 +76,25 @@ def router(ports: CasePorts, principal_dep: Any) -> APIRouter:
         due = await reviews_due(ports, principal, due_before, school_id, limit)
         return {"reviews": [review_due_view(r) for r in due]}
 
-    @api.get("/schools/{school_id}/pattern-rules")
+    @api.get(
+        "/schools/{school_id}/pattern-rules",
+        openapi_extra=who_may(
+            Role.HEADTEACHER,
+            Role.ADMIN,
+            *DSL_ROLES,
+            trust_wide=[Role.ADMIN, Role.TRUST_SAFEGUARDING_LEAD],
+        ),
+    )
     async def get_rules(school_id: IdPath, principal: CurrentUser) -> dict[str, Any]:
         return rules_view(await read_pattern_rules(ports, principal, school_id))
 
-    @api.put("/schools/{school_id}/pattern-rules")
+    @api.put(
+        "/schools/{school_id}/pattern-rules",
+        openapi_extra=who_may(
+            Role.DSL, Role.HEADTEACHER, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+        responses=FORBIDDEN,  # a deputy DSL or an admin reads them, and may not set them
+    )
     async def put_rules(
         school_id: IdPath, rules: PatternRules, principal: CurrentUser
     ) -> dict[str, Any]:

@@ -29,6 +29,15 @@ def who_may(*at_school: Role, trust_wide: Iterable[Role] = ()) -> dict[str, Any]
     }
 
 
+# A list every signed-in caller may ask for, answered with only what they may see (an empty
+# list refuses nothing away): it never answers 404, so none is declared for it.
+FOR_ANYONE_KEY = "x-harbour-lists-for-anyone"
+
+
+def for_anyone(*at_school: Role, trust_wide: Iterable[Role] = ()) -> dict[str, Any]:
+    return {**who_may(*at_school, trust_wide=trust_wide), FOR_ANYONE_KEY: True}
+
+
 # A POST that stores nothing (a pupil search: the name goes in the body, never in a URL).
 READS_ONLY_KEY = "x-harbour-reads-only"
 READS_ONLY = {READS_ONLY_KEY: True}
@@ -95,6 +104,10 @@ SIGNED_BY_SENDER: dict[int | str, dict[str, Any]] = {
     ),
     422: _answer("a field of the body is wrong (named)", _INVALID),
 }
+# A PUT that makes the thing when it is new (201) and changes it otherwise (200).
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: _answer("made (200: it was there already)", {"type": "object"}),
+}
 CSV_UPLOAD: dict[int | str, dict[str, Any]] = {
     415: _answer("not sent as Content-Type: text/csv", _DETAIL),
 }
@@ -122,10 +135,13 @@ def _declare(method: str, operation: dict[str, Any]) -> None:
     answers = operation["responses"]
     authenticated = any("HTTPBearer" in scheme for scheme in operation.get("security", []))
     shared: dict[str, Any] = {}
-    if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+    names = any(p.get("in") == "path" for p in operation.get("parameters", []))
+    if names:
         shared |= NAMES_SOMETHING
     if authenticated:
         shared |= AUTHENTICATED
+        if operation.get(FOR_ANYONE_KEY) and not names:
+            del shared["404"]
     if method in WRITE_METHODS:
         shared |= WRITES
     if any(p.get("name", "").lower() == "idempotency-key" for p in operation.get("parameters", [])):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response, status
 from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import CONFLICT, who_may
+from services.common.openapi_answers import CONFLICT, CREATED, who_may
 from services.intake.domain.schools import PupilDetails, SchoolDetails
 from services.intake.ports import IntakePorts
 from services.intake.usecases.record_pupil import record_pupil
@@ -27,7 +27,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.put(
         "/schools/{school_id}",
         openapi_extra=who_may(Role.ADMIN, trust_wide=[Role.ADMIN]),
-        responses=CONFLICT,
+        responses={**CONFLICT, **CREATED},
     )
     async def put_school(
         school_id: IdPath, details: SchoolDetails, principal: CurrentUser, response: Response
@@ -39,6 +39,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.put(
         "/schools/{school_id}/pupils/{pupil_id}",
         openapi_extra=who_may(Role.ADMIN, trust_wide=[Role.ADMIN]),
+        responses=CREATED,
     )
     async def put_pupil(
         school_id: IdPath,

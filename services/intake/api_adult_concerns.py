@@ -5,7 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, status
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import SCHOOL_ROLES, Principal
+from services.common.openapi_answers import who_may
 from services.intake.api_concerns import IdempotencyKey
 from services.intake.domain.adult_concerns import AdultConcernSubmission
 from services.intake.ports import IntakePorts
@@ -19,7 +21,11 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/adult-concerns", tags=["adult concerns"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.post("", status_code=status.HTTP_202_ACCEPTED)
+    @api.post(
+        "",
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=who_may(*SCHOOL_ROLES, trust_wide=[Role.ADMIN]),
+    )
     async def post_adult_concern(
         submission: AdultConcernSubmission, principal: CurrentUser, key: IdempotencyKey
     ) -> dict[str, Any]:
@@ -27,7 +33,8 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
         receipt = await raise_adult_concern(ports, principal, submission, key)
         return receipt_view(receipt.adult_concern_id, receipt.received_at)
 
-    @api.get("/{adult_concern_id}")
+    # Its reporter only: anyone else at the school is answered 404.
+    @api.get("/{adult_concern_id}", openapi_extra=who_may(*SCHOOL_ROLES))
     async def get_receipt(
         adult_concern_id: AdultConcernId, principal: CurrentUser
     ) -> dict[str, Any]:

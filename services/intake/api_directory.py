@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from services.common.auth import SCHOOL_ROLES, TRUST_ROLES, Principal
-from services.common.openapi_answers import READS_ONLY, who_may
+from services.common.openapi_answers import READS_ONLY, for_anyone, who_may
 from services.common.store import Document
 from services.intake.ports import IntakePorts
 from services.intake.usecases.list_schools import list_schools
@@ -37,7 +37,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.get(
         "/schools",
         tags=["schools"],
-        openapi_extra=who_may(*SCHOOL_ROLES, trust_wide=[*TRUST_ROLES]),
+        openapi_extra=for_anyone(*SCHOOL_ROLES, trust_wide=[*TRUST_ROLES]),
     )
     async def schools(principal: CurrentUser) -> dict[str, Any]:
         """The caller's school, or every school of their trust."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response, status
 from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.ids import IdPath
-from services.common.openapi_answers import FORBIDDEN, who_may
+from services.common.openapi_answers import CREATED, FORBIDDEN, who_may
 from services.common.store import Document
 from services.intake.domain.senders import SenderRegistration
 from services.intake.ports import IntakePorts
@@ -31,7 +31,7 @@ def router(ports: IntakePorts, principal_dep: Any) -> APIRouter:
     @api.put(
         "/senders/{sender_id}",
         openapi_extra=who_may(trust_wide=[Role.ADMIN]),
-        responses=FORBIDDEN,
+        responses={**FORBIDDEN, **CREATED},
     )
     async def put_sender(
         sender_id: IdPath,

@@ -4,7 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from contracts.vocabulary import Role
 from services.common.auth import Principal
+from services.common.openapi_answers import who_may
 from services.common.store import Document
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.read_operations_alerts import read_operations_alerts
@@ -14,7 +16,7 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["operations"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/operations/alerts")
+    @api.get("/operations/alerts", openapi_extra=who_may(trust_wide=[Role.ADMIN]))
     async def get_operations_alerts(
         principal: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 100
     ) -> dict[str, Any]:

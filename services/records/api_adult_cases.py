@@ -8,8 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from services.common.auth import Principal
+from contracts.vocabulary import Role
+from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.openapi_answers import who_may
 from services.records.api_chronology import entry_view
 from services.records.domain.chain import Verdict
 from services.records.ports import RecordsPorts
@@ -23,7 +25,15 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
     api = APIRouter(prefix="/v1/adult-cases", tags=["adult cases"])
     CurrentUser = Annotated[Principal, Depends(principal_dep)]
 
-    @api.get("/{case_id}/chronology")
+    @api.get(
+        "/{case_id}/chronology",
+        openapi_extra=who_may(
+            Role.HEADTEACHER,
+            Role.CHAIR_OF_GOVERNORS,
+            *DSL_ROLES,
+            trust_wide=[Role.TRUST_SAFEGUARDING_LEAD],
+        ),
+    )
     async def chronology(case_id: IdPath, principal: CurrentUser) -> Response:
         """Every step of the adult case with its full content, in the order it happened,
         and whether its hash chain verifies."""
@@ -37,7 +47,12 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
         }
         return Response(json.dumps(view, default=str), media_type="application/json")
 
-    @api.get("/{case_id}/access-log")
+    @api.get(
+        "/{case_id}/access-log",
+        openapi_extra=who_may(
+            Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS, trust_wide=[Role.TRUST_SAFEGUARDING_LEAD]
+        ),
+    )
     async def access_log(case_id: IdPath, principal: CurrentUser) -> dict[str, Any]:
         """Who read the case, newest first (for its case manager)."""
         entries, verdict = await read_adult_access_log(ports, principal, case_id)

@@ -8,6 +8,10 @@ A call is a violation when
   write (it would land in another tenant);
 - a user of the target's tenant whose role the operation does not document
   (`x-harbour-roles` in its OpenAPI) gets anything but 403 or 404;
+- for an object with people of its own (an adult case: its manager, the trust lead the
+  trust named, the DSLs the manager named; never its subject), anyone else, whatever their
+  role, gets anything but 403 or 404 from an operation naming it, or a 2xx anywhere whose
+  body holds its ids or words (Site.audiences, Site.private);
 - an operation does not document its roles, or names a path parameter no kind of object
   fills.
 A write is replayed with the exact body the world used to make the object (so it passes
@@ -89,9 +93,13 @@ def relation(who: Who, site: Site) -> str:
 
 
 def allowed(op: Op, who: Who, site: Site) -> bool:
-    """Whether the operation documents this user's role over the target's objects."""
+    """Whether the operation documents this user's role over the target's objects, and,
+    where it names an object with people of its own (an adult case), the user is one."""
     where = relation(who, site)
     if where == "other" or op.roles is None:
+        return False
+    names = re.findall(r"\{([^}]+)\}", op.template)
+    if any(who.user_id not in site.audiences[n] for n in names if n in site.audiences):
         return False
     return who.role in op.roles["trust_wide" if where == "trust" else "at_school"]
 
@@ -140,6 +148,11 @@ def judge(op: Op, who: Who, world: World, answer: httpx.Response) -> str | None:
     ok = 200 <= answer.status_code < 300
     if answer.status_code >= 500:
         return f"{answer.status_code} (a server error)"
+    if ok:
+        private = sorted(m for m, people in site.private.items() if who.user_id not in people)
+        seen = [m for m in private if m in answer.text]
+        if seen:
+            return f"{answer.status_code} with what only an adult case's people see: {seen[:3]}"
     if where == "other":
         if ok and op.writes:
             return f"{answer.status_code} to a write on another tenant's object"

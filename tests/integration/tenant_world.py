@@ -74,6 +74,11 @@ class Site:
     label: str
     ids: dict[str, str] = field(default_factory=dict)
     markers: set[str] = field(default_factory=set)
+    # An object with people of its own (an adult case): by the path parameter naming it,
+    # the users who may reach it; by marker, the users who may see it (nobody else may,
+    # whatever their role or school).
+    audiences: dict[str, set[str]] = field(default_factory=dict)
+    private: dict[str, set[str]] = field(default_factory=dict)
 
     def mark(self, prefix: str) -> str:
         """A word that can only have come from this school's data."""
@@ -88,9 +93,13 @@ class World:
     sites: list[Site]
     people: list[Who]
     writes: dict[tuple[str, str, str], Write] = field(default_factory=dict)
+    asked: list[Write] = field(default_factory=list)  # requests made to see them refused
     sender_secret: str = ""
     sender_id: str = ""
     service_by_url: dict[str, str] = field(default_factory=dict)
+    # The services' databases by service name (tests.integration.conftest's `mongo`), for
+    # what only a store holds: a one-time link's token, sent by e-mail.
+    mongo: Callable[[str], Any] | None = None
 
     @property
     def target(self) -> Site:
@@ -130,6 +139,29 @@ class World:
         self.writes[(service, method, template)] = Write(
             service, method, template, path, body, content_type, who, answer
         )
+        return answer
+
+    async def ask(
+        self,
+        who: Who,
+        service: str,
+        method: str,
+        template: str,
+        body: Any,
+        expect: int,
+        key: str | None = None,
+        query: dict[str, str] | None = None,
+        **params: str,
+    ) -> httpx.Response:
+        """A request made for its answer (a refusal the fuzzer seldom meets by chance),
+        which must be `expect`; remembered, and checked against the declaration."""
+        path = template.format(**params)
+        headers = {**who.headers, "Idempotency-Key": key or uuid.uuid4().hex}
+        answer = await self.http[service].request(
+            method, path, json=body, headers=headers, params=query
+        )
+        assert answer.status_code == expect, f"{method} {path} as {who.label}: {answer.text}"
+        self.asked.append(Write(service, method, template, path, body, who=who, answer=answer))
         return answer
 
     def sample(self, service: str, method: str, template: str, body: Any, **params: str) -> None:
@@ -351,7 +383,7 @@ async def _case_steps(world: World, site: Site) -> None:
         "agency": "childrens_social_care",
         "made_at": _ago(hours=1),
         "method": "phone",
-        "reference": site.mark("Ref"),
+        "reference": f"MASH {site.mark('Ref')}",
         "parents_informed": {"informed": True, "at": _ago(minutes=50)},
         "concern_ids": [site.ids["concern_id"]],
     }
@@ -386,7 +418,7 @@ async def _later_steps(world: World, site: Site) -> None:
         "case",
         "POST",
         "/v1/referrals/{referral_id}/feedback",
-        {"received_at": _ago(minutes=10), "outcome": "early_help"},
+        {"received_at": _ago(minutes=10), "outcome": "early_help", "details": "Family support."},
         referral_id=referral,
     )
     await world.write(
@@ -559,6 +591,7 @@ async def _transfer(world: World, site: Site) -> None:
         pupil_id=pupil,
     )
     await _file_for(world, sender, pupil)
+    sender.ids["pupil_id"] = pupil  # a child of the trust's other school, with a case
     offered = await world.http["records"].post(
         f"/v1/children/{pupil}/transfers",
         json={"destination": {"urn": site.urn}},
@@ -598,7 +631,9 @@ def _urn() -> str:
     return str(100000 + secrets.randbelow(900000))
 
 
-async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
+async def build_world(
+    http: dict[str, httpx.AsyncClient], mongo: Callable[[str], Any] | None = None
+) -> World:
     run = uuid.uuid4().hex[:6]
     sites = [
         Site(f"trust{t}-{run}", f"school{t}{s}-{run}", _urn(), f"T{t}S{s}x")
@@ -614,7 +649,7 @@ async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
         for trust in dict.fromkeys(site.trust_id for site in sites)
         for role in TRUST_WIDE_ROLES
     ]
-    world = World(http, sites, people)
+    world = World(http, sites, people, mongo=mongo)
     for site in sites:
         body = {"name": f"School {site.label}", "trust_id": site.trust_id, "urn": site.urn}
         await world.write(
@@ -638,3 +673,7 @@ async def build_world(http: dict[str, httpx.AsyncClient]) -> World:
     for _name, make in KINDS:
         await make(world, target)
     return world
+
+
+# The newer kinds, made after those above (each module registers its own with `kind`).
+from tests.integration import tenant_world_more, tenant_world_spent  # noqa: E402, F401

@@ -67,6 +67,16 @@ UNREACHED = {
     "tests/unit/test_unit_of_work.py",
 }
 
+# The same, for one operation's status.
+UNREACHED_BY_OPERATION: dict[str, dict[str, str]] = {
+    "PUT /v1/schools/{school_id}": {
+        "409": "a school admin moving their school to another trust: only a token naming no "
+        "trust can ask it (every token here names its trust, and a trust's admin is answered "
+        "404); tests/unit/usecases/test_record_school_and_pupil.py::TestRecordSchool::"
+        "test_a_school_admin_cannot_move_their_school_to_another_trust",
+    },
+}
+
 
 @dataclass
 class Findings:
@@ -148,9 +158,13 @@ def _probe(
 ) -> None:
     """What random data seldom reaches, asked on purpose, each answer checked the same way:
     the answers the world itself was given; an id or a query value over its bound (422);
+    an id nothing has (404);
     the world's write again, by whoever made it (its success, or the conflict of doing it
     twice); for a write that takes an Idempotency-Key, the same key with another body
-    (409); the same write by the target's staff and by another trust's admin (403/404)."""
+    (409); the same write by the target's staff and by another trust's admin (403/404);
+    what the world asked to see refused; every operation that takes a token, without one;
+    another trust's school named in a query by a role the operation allows (404); an
+    upload sent as JSON (415)."""
     label = f"{operation.method.upper()} {operation.path}"
     spec = operation.definition.raw
     service = world.service_by_url[base_url]
@@ -166,7 +180,33 @@ def _probe(
             body=made.body,
             media_type=made.content_type if made.body is not None else None,
         )
-    dsl = world.at(world.target, "dsl").headers
+    for asked in world.asked:
+        if (asked.service, asked.method, asked.template) == (
+            service,
+            label.split()[0],
+            operation.path,
+        ):
+            _check(
+                operation,
+                findings,
+                label,
+                "asked by the world",
+                asked.answer,
+                path_parameters=_path_ids(operation.path, asked.path),
+                body=asked.body,
+                media_type="application/json" if asked.body is not None else None,
+            )
+    if spec.get("security"):
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "no token",
+            path_parameters=_any_ids(operation, world),
+        )
+    dsl, known = world.at(world.target, "dsl").headers, world.target.ids
     over = "x" * 200
     if any(p["in"] == "path" for p in spec.get("parameters", [])):
         _send(
@@ -178,6 +218,19 @@ def _probe(
             "an id over its bound",
             path_parameters={n: over for n in _names(operation.path)},
             headers=dsl,
+        )
+        body = made.body if made is not None and isinstance(made.body, dict) else None
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "an id nothing has",
+            path_parameters={n: f"nothing-{uuid.uuid4().hex[:8]}" for n in _names(operation.path)},
+            headers=_keyed(dsl),
+            body=body,
+            media_type="application/json" if body is not None else None,
         )
     bounded = [
         p["name"]
@@ -196,8 +249,35 @@ def _probe(
             headers=dsl,
             query=dict.fromkeys(bounded, over),
         )
+    if any(p["in"] == "query" and p["name"] == "school_id" for p in spec.get("parameters", [])):
+        other = next(s for s in world.sites if s.trust_id != world.target.trust_id)
+        query = {p["name"]: known[p["name"]] for p in spec["parameters"] if p["name"] in known}
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "another trust's school named in the query",
+            path_parameters=_any_ids(operation, world),
+            headers=world.at(world.target, _a_role_it_allows(spec)).headers,
+            query={**query, "school_id": other.school_id},
+        )
     if operation.path.startswith("/v1/encompass/") and "security" not in spec:
         _signed(operation, base_url, world, findings, session, label)
+    if made is not None and isinstance(made.body, str) and made.who is not None:
+        _send(
+            operation,
+            base_url,
+            findings,
+            session,
+            label,
+            "the upload sent as JSON",
+            path_parameters=_path_ids(operation.path, made.path),
+            body=made.body,
+            media_type="application/json",
+            headers=_keyed(made.who.headers),
+        )
     if made is None or not isinstance(made.body, dict):
         return
     ids = _path_ids(operation.path, made.path)
@@ -377,16 +457,17 @@ def fuzz(urls: dict[str, str], documents: dict[str, dict[str, Any]], world: Worl
 def unreached(findings: Findings) -> list[str]:
     missing = []
     for label, declared in sorted(findings.declared.items()):
-        for code in sorted(declared - findings.seen[label] - set(UNREACHED)):
+        excused = set(UNREACHED) | set(UNREACHED_BY_OPERATION.get(label, {}))
+        for code in sorted(declared - findings.seen[label] - excused):
             missing.append(f"{label}: declares {code}, never answered it")
     return missing
 
 
-async def test_every_operation_fuzzed_answers_as_its_openapi_declares(stack):
+async def test_every_operation_fuzzed_answers_as_its_openapi_declares(stack, mongo):
     urls = {service: stack.url(service) for service in SERVICES}
     http = {s: httpx.AsyncClient(base_url=url, timeout=60) for s, url in urls.items()}
     try:
-        world = await build_world(http)
+        world = await build_world(http, mongo)
         documents = {s: (await http[s].get("/openapi.json")).json() for s in SERVICES}
     finally:
         for client in http.values():

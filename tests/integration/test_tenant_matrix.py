@@ -30,11 +30,11 @@ WITHOUT_A_USER = {
 }
 
 
-async def test_no_user_reaches_another_tenants_data_or_beyond_their_role(stack):
+async def test_no_user_reaches_another_tenants_data_or_beyond_their_role(stack, mongo):
     http = {s: httpx.AsyncClient(base_url=stack.url(s), timeout=60) for s in SERVICES}
     try:
         started = time.monotonic()
-        world = await build_world(http)
+        world = await build_world(http, mongo)
         built = time.monotonic() - started
         ops, calls, problems = await run_matrix(http, world)
         without_a_user = {str(op) for op in await operations(http) if not op.takes_bearer}
@@ -54,3 +54,9 @@ async def test_no_user_reaches_another_tenants_data_or_beyond_their_role(stack):
     assert without_a_user == WITHOUT_A_USER  # a new one is added above, with its reason
     assert len(ops) >= 50 and len(calls) >= 1000
     assert violations == []
+    # The adult case is about the target's DSL: on every operation naming it, in case and
+    # records, they are told there is no such case (as tests/integration/
+    # test_adult_concerns.py shows with every role at once).
+    subject = world.at(world.target, "dsl")
+    theirs = [c for c in calls if c.who == subject and "{case_id}" in c.op.template]
+    assert len(theirs) >= 9 and {c.status for c in theirs} == {404}

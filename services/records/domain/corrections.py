@@ -62,3 +62,16 @@ def correction_entry(
         "actor": {"kind": "user", "id": principal.user_id, "role": principal.primary_role},
         "content": {"reason": request.reason, "fields": request.fields},
     }
+
+
+def same_correction(earlier: Mapping[str, Any] | None, record: Mapping[str, Any]) -> bool:
+    """Whether the correction stored under this request's Idempotency-Key is this one (a
+    retry) rather than another request under a reused key. An entry not in the file as
+    read (appended in the meantime) is taken for the retry it almost always is."""
+    stored = (earlier or {}).get("record")
+    if stored is None:
+        return True
+    return (stored.get("corrects"), stored.get("content")) == (
+        record["corrects"],
+        record["content"],
+    )

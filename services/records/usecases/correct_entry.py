@@ -1,16 +1,18 @@
 """A DSL corrects an entry: a correction entry is appended to the school's own chain (the
-original stays as it was). A retried request with the same Idempotency-Key appends one."""
+original stays as it was). A retried request with the same Idempotency-Key appends one;
+another request under that key is refused (409)."""
 
 from __future__ import annotations
 
 import uuid
 
 from services.common.auth import SAFEGUARDING_READERS, Principal
-from services.common.errors import Invalid, NotFound
+from services.common.errors import Conflict, Invalid, NotFound
 from services.records.domain.child_file import LOCAL, entry_id
 from services.records.domain.corrections import (
     CorrectionRequest,
     correction_entry,
+    same_correction,
     unknown_fields,
 )
 from services.records.domain.timeline import find_entry
@@ -51,4 +53,8 @@ async def correct_entry(
     )
     key = f"correction:{principal.user_id}:{idempotency_key or uuid.uuid4().hex}"
     appended = await append(ports, ports.store.files, opened.ref, record, key=key)
+    if not appended.created:
+        chains = opened.file.chains if opened.file else {}
+        if not same_correction(find_entry(chains, entry_id(LOCAL, appended.seq)), record):
+            raise Conflict("this Idempotency-Key was already used for a different correction")
     return entry_id(LOCAL, appended.seq)

@@ -99,6 +99,9 @@ def router(pages: Pages, services: Services) -> APIRouter:
                 )
             except Unprocessable as exc:
                 errors = {"field": next(iter(exc.field_errors().values()), "Check the form")}
+            except Conflict:  # this form was sent before with other words: that one stands
+                values["key"] = ""  # sent again, it is a correction of its own
+                errors = {"value": "This form was sent already: send it again to add this too"}
         if errors:
             return await correction_page(
                 request,

@@ -10,7 +10,7 @@ import pytest
 
 from contracts.vocabulary import Role
 from services.common.auth import Principal
-from services.common.errors import Invalid, NotFound
+from services.common.errors import Conflict, Invalid, NotFound
 from services.records.domain.corrections import CorrectionRequest
 from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.chain_append import ChainRef, append
@@ -106,6 +106,21 @@ async def test_a_correction_is_appended_beside_the_original_which_stays_as_it_wa
     [correction] = original["corrections"]
     assert correction["record"]["content"]["fields"] == {"description": "Bruise, right arm."}
     assert correction["record"]["corrects_hash"] == original["hash"]
+    assert found.entry_count == 2
+
+
+async def test_the_same_key_with_another_correction_is_refused_and_the_first_stands(ports):
+    await add_to_chronology(ports, events.concern_raised(OAK, "P1"))
+    first = CorrectionRequest(reason="Right arm.", fields={"description": "Bruise, right arm."})
+    other = CorrectionRequest(reason="Left arm.", fields={"description": "Bruise, left arm."})
+    await correct_entry(ports, DSL, "P1", "file:1", first, idempotency_key="k1")
+
+    with pytest.raises(Conflict):
+        await correct_entry(ports, DSL, "P1", "file:1", other, idempotency_key="k1")
+
+    found = await read_chronology(ports, DSL, "P1")
+    [correction] = next(e for e in found.entries if e["entry_id"] == "file:1")["corrections"]
+    assert correction["record"]["content"]["reason"] == "Right arm."
     assert found.entry_count == 2
 
 
