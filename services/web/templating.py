@@ -106,6 +106,9 @@ class Pages:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates do not change while the process runs: no stat() of every template
+            # (and every include, once per chronology entry) on every page.
+            auto_reload=False,
         )
         self.env.filters["when"] = when
         self.env.filters["area_label"] = area_label
