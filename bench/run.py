@@ -26,9 +26,11 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from bench.ceiling import measure_ceiling
+from bench.costs import CostMeter, infrastructure_pids
 from bench.encompass import morning_burst
 from bench.fanout import completion_rate, latencies, post_at_rate, wait_for_effects
-from bench.stats import table
+from bench.report import report
+from bench.store_ceiling import measure_store_ceiling
 from services.common.settings import CommonSettings
 from tests.support.api import bearer, token
 from tests.support.stack import SERVICES, TestStack
@@ -43,7 +45,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--step-seconds", type=float, default=20, help="each step of the ramp")
     parser.add_argument("--steps", default="50,75,100,150,200", help="ramp rates, concerns/s")
     parser.add_argument("--ceiling-messages", type=int, default=20_000)
-    parser.add_argument("--skip", default="", help="comma list: ceiling,steady,ramp,encompass")
+    parser.add_argument(
+        "--skip", default="", help="comma list: ceiling,store,steady,ramp,encompass"
+    )
+    parser.add_argument(
+        "--no-up", action="store_true", help="the broker and store run already: no `make up`"
+    )
     parser.add_argument(
         "--against-running",
         action="store_true",
@@ -94,11 +101,14 @@ async def steady(
     prefix: str,
     rate: float,
     seconds: float,
+    meter: CostMeter,
 ) -> dict[str, Any]:
     school, staff, pupils = await bench_school(intake, "bench-trust", pupils=50)
+    await meter.begin()
     posted = await post_at_rate(intake, staff, school, pupils, rate=rate, seconds=seconds)
     times = await wait_for_effects(mongo, prefix, list(posted.accepted), timeout=600)
     return {
+        "costs": await meter.per_concern(len(posted.accepted)),
         "offered_rate": rate,
         "seconds": seconds,
         "accepted": len(posted.accepted),
@@ -114,10 +124,12 @@ async def ramp(
     prefix: str,
     rates: list[float],
     seconds: float,
+    meter: CostMeter,
 ) -> dict[str, Any]:
     steps = []
     for rate in rates:
         school, staff, pupils = await bench_school(intake, "bench-trust", pupils=20)
+        await meter.begin()
         posted = await post_at_rate(intake, staff, school, pupils, rate=rate, seconds=seconds)
         accepted_rate = len(posted.accepted) / max(posted.last_post - posted.first_post, 1e-9)
         times = await wait_for_effects(mongo, prefix, list(posted.accepted), timeout=900)
@@ -129,6 +141,7 @@ async def ramp(
                 "refused": dict(posted.refused),
                 "fanned_out_per_second": round(achieved, 1),
                 "p99_all_three_ms": latencies(posted, times)["all_three"]["p99_ms"],
+                "costs": await meter.per_concern(len(posted.accepted)),
             }
         )
         refused = f", refused {dict(posted.refused)}" if posted.refused else ""
@@ -148,6 +161,11 @@ class Target:
     mongo_url: str
     db_prefix: str
     pids: dict[str, int]
+    service_urls: dict[str, str]
+
+    def meter(self) -> CostMeter:
+        pids = {**self.pids, **infrastructure_pids(), "bench": os.getpid()}
+        return CostMeter(self.service_urls, pids)
 
 
 async def run_phases(args: argparse.Namespace, target: Target) -> dict[str, Any]:
@@ -162,19 +180,36 @@ async def run_phases(args: argparse.Namespace, target: Target) -> dict[str, Any]
             results["ceiling"] = await measure_ceiling(
                 target.rabbit_url, messages=args.ceiling_messages, size=1400, in_flight=64
             )
+        if "store" not in skip:
+            print("store ceiling: insert_one, update_one, find_one by _id", flush=True)
+            pool = CommonSettings().mongo_max_pool_size
+            results["store_ceiling"] = await measure_store_ceiling(
+                target.mongo_url, f"{prefix}ceiling", pool=pool
+            )
         if "steady" not in skip:
             print(f"steady: {args.rate}/s for {args.seconds}s", flush=True)
-            results["steady"] = await steady(intake, mongo, prefix, args.rate, args.seconds)
+            results["steady"] = await steady(
+                intake, mongo, prefix, args.rate, args.seconds, target.meter()
+            )
         if "ramp" not in skip:
             print("ramp: raising the offered rate until the backlog grows", flush=True)
             rates = [float(r) for r in args.steps.split(",")]
-            results["ramp"] = await ramp(intake, mongo, prefix, rates, args.step_seconds)
+            results["ramp"] = await ramp(
+                intake, mongo, prefix, rates, args.step_seconds, target.meter()
+            )
             if "ceiling" in results:
                 results["ramp"]["ratio_to_ceiling"] = round(
                     results["ramp"]["max_sustained_per_second"]
                     / results["ceiling"]["messages_per_second"],
                     4,
                 )
+            if "store_ceiling" in results:
+                # How much of what the store can do the best step used: 1.0 is the limit.
+                best = max(results["ramp"]["steps"], key=lambda s: s["fanned_out_per_second"])
+                ceiling = results["store_ceiling"]
+                mixed = (ceiling["insert_one_per_second"] + ceiling["update_one_per_second"]) / 2
+                used = best["fanned_out_per_second"] * best["costs"]["store_commands_per_concern"]
+                results["ramp"]["store_ratio"] = round(used / mixed, 2)
         if "encompass" not in skip:
             print("encompass: a 5,000-row batch against 50,000 pupils in 20 schools", flush=True)
             trust = f"bench-trust-{uuid.uuid4().hex[:6]}"
@@ -196,14 +231,17 @@ def running_target() -> Target:
         flush=True,
     )
     pids = {s: int((ROOT / ".data/run" / f"{s}.pid").read_text()) for s in SERVICES}
+    ports = {"intake": 8001, "case": 8002, "notification": 8003, "records": 8004}
+    urls = {s: f"http://127.0.0.1:{port}" for s, port in ports.items()}
     return Target(
-        "http://127.0.0.1:8001", settings.rabbit_url, settings.mongo_url, settings.db_prefix, pids
+        urls["intake"], settings.rabbit_url, settings.mongo_url, settings.db_prefix, pids, urls
     )
 
 
 def main() -> None:
     args = parse_args()
-    subprocess.run(["make", "-s", "up"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    if not args.no_up:
+        subprocess.run(["make", "-s", "up"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     results: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
@@ -243,6 +281,7 @@ def run_isolated(args: argparse.Namespace) -> dict[str, Any]:
             stack.base_env()["HARBOUR_MONGO_URL"],
             stack.db_prefix,
             {s: pid for s, pid in pids.items() if pid is not None},
+            {s: stack.url(s) for s in SERVICES},
         )
         results = asyncio.run(run_phases(args, target))
         results["peak_memory_mb"] = peak_memory_mb(target.pids)
@@ -259,63 +298,6 @@ def finish(results: dict[str, Any]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"\nwritten to {out.relative_to(ROOT)}")
-
-
-def report(results: dict[str, Any]) -> str:
-    rows = [["figure", "value"]]
-    if c := results.get("ceiling"):
-        rows += [
-            ["ceiling: messages/s (bare aio-pika)", f"{c['messages_per_second']}"],
-            [
-                "ceiling: round trip p50 / p99 ms",
-                f"{c['round_trip_p50_ms']} / {c['round_trip_p99_ms']}",
-            ],
-        ]
-    if s := results.get("steady"):
-        rows.append(
-            [
-                f"steady {s['offered_rate']}/s: accepted / refused",
-                f"{s['accepted']} / {sum(s['refused'].values())} {s['refused'] or ''}",
-            ]
-        )
-        for effect in ("alert", "chronology", "deadline", "all_three"):
-            lat = s["latency"][effect]
-            rows.append(
-                [
-                    f"  202 → {effect} p50/p95/p99/max ms",
-                    f"{lat['p50_ms']} / {lat['p95_ms']} / {lat['p99_ms']} / {lat['max_ms']}",
-                ]
-            )
-    if r := results.get("ramp"):
-        for step in r["steps"]:
-            rows.append(
-                [
-                    f"  ramp {step['offered_rate']}/s: fanned out/s, p99 all three ms",
-                    f"{step['fanned_out_per_second']}, {step['p99_all_three_ms']}",
-                ]
-            )
-        rows.append(
-            ["max sustained: concerns/s fully fanned out", f"{r['max_sustained_per_second']}"]
-        )
-        if "ratio_to_ceiling" in r:
-            rows.append(["  ratio to ceiling", f"{r['ratio_to_ceiling']}"])
-    if e := results.get("encompass_burst"):
-        rows += [
-            ["encompass: roster import of 50,000 pupils (s)", f"{e['roster_import_seconds']}"],
-            ["encompass: roster events settled (s)", f"{e['roster_events_settled_seconds']}"],
-            ["encompass: batch answered (s)", f"{e['batch_answered_seconds']}"],
-            [
-                "encompass: seconds until every matched child is done",
-                f"{e['seconds_to_all_effects']}",
-            ],
-            [
-                "encompass: matched / unmatched",
-                f"{e['summary'].get('matched')} / {e['summary'].get('unmatched')}",
-            ],
-        ]
-    for service, mb in results.get("peak_memory_mb", {}).items():
-        rows.append([f"peak RSS {service} (MB)", f"{mb}"])
-    return table(rows)
 
 
 if __name__ == "__main__":

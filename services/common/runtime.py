@@ -35,6 +35,7 @@ from services.common.metrics import ServiceMetrics
 from services.common.outbox import OutboxRelay
 from services.common.settings import CommonSettings
 from services.common.store import Document, make_client, ping
+from services.common.store_commands import StoreCommandCounts
 
 log = logging.getLogger("harbour.runtime")
 
@@ -46,13 +47,15 @@ class ServiceRuntime:
     def __init__(self, service: str, settings: CommonSettings) -> None:
         self.service = service
         self.settings = settings
-        self.mongo: AsyncMongoClient[Document] = make_client(settings)
+        self.store_commands = StoreCommandCounts()
+        self.mongo: AsyncMongoClient[Document] = make_client(settings, [self.store_commands])
         self.db: AsyncDatabase[Document] = self.mongo[settings.database_name(service)]
         self.broker: RabbitBroker = make_broker(settings)
         self.locks = DocumentLocks(self.db["locks"], ttl=timedelta(seconds=30))
         # Free text and event bodies are sealed under each trust's data key at rest.
         self.cipher = FieldCipher(settings.data_key_encryption_keys(), self.db["data_keys"])
         self.metrics = ServiceMetrics(service)
+        self.metrics.registry.register(self.store_commands)
         self.relay = OutboxRelay(
             EventPublisher(self.broker, settings.publish_timeout_seconds),
             self.locks,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import (
     AutoReconnect,
@@ -39,7 +39,9 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OperationFailure) and "database is locked" in str(exc)
 
 
-def make_client(settings: CommonSettings) -> AsyncMongoClient[Document]:
+def make_client(
+    settings: CommonSettings, listeners: list[monitoring.CommandListener] | None = None
+) -> AsyncMongoClient[Document]:
     return AsyncMongoClient(
         settings.mongo_url,
         tz_aware=True,
@@ -49,6 +51,7 @@ def make_client(settings: CommonSettings) -> AsyncMongoClient[Document]:
         socketTimeoutMS=30_000,
         maxPoolSize=settings.mongo_max_pool_size,
         appname="harbour",
+        event_listeners=listeners or [],
     )
 
 
