@@ -67,6 +67,13 @@ UNREACHED = {
     "tests/unit/test_unit_of_work.py",
 }
 
+# Operations not fuzzed, each with why and what tests it instead.
+NOT_FUZZED = {
+    "GET /readyz": "it reports the shared test stack's state, which other tests change on "
+    "purpose (poison events in the dead-letter queues make it 503 for five minutes); "
+    "tests/integration/test_health_alarms.py checks its answers",
+}
+
 # The same, for one operation's status.
 UNREACHED_BY_OPERATION: dict[str, dict[str, str]] = {
     "PUT /v1/schools/{school_id}": {
@@ -449,8 +456,11 @@ def fuzz(urls: dict[str, str], documents: dict[str, dict[str, Any]], world: Worl
     for service in SERVICES:
         schema = schemathesis.openapi.from_dict(documents[service])
         for result in schema.get_all_operations():
-            _fuzz_operation(result.ok(), urls[service], world, findings, session)
-            _probe(result.ok(), urls[service], world, findings, session)
+            operation = result.ok()
+            if f"{operation.method.upper()} {operation.path}" in NOT_FUZZED:
+                continue
+            _fuzz_operation(operation, urls[service], world, findings, session)
+            _probe(operation, urls[service], world, findings, session)
     return findings
 
 
