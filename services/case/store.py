@@ -86,6 +86,10 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
             [("status", ASCENDING), ("due_at", ASCENDING)], name="open_due"
         )
         await self.deadlines.create_index(
+            [("school_id", ASCENDING), ("pupil_id", ASCENDING), ("due_at", ASCENDING)],
+            name="school_pupil_due",
+        )
+        await self.deadlines.create_index(
             [("school_id", ASCENDING), ("rule", ASCENDING), ("source_id", ASCENDING)],
             name="school_rule_source",
         )

@@ -4,9 +4,11 @@ and every delivery's state, and acknowledgement. Views show no addresses."""
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, Principal
+from services.common.json_body import json_response
 from services.common.openapi_answers import FORBIDDEN, who_may
 from services.common.store import Document
 from services.notification.ports import NotificationPorts
@@ -28,10 +30,10 @@ def router(ports: NotificationPorts, principal_dep: Any) -> APIRouter:
         school_id: Annotated[str | None, Query(max_length=64)] = None,
         acknowledged: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Alerts of the caller's school (or trust), newest first."""
         alerts = await list_alerts(ports, principal, school_id, acknowledged, limit)
-        return {"alerts": [alert_view(a) for a in alerts]}
+        return json_response({"alerts": [alert_view(a) for a in alerts]})
 
     @api.get(
         "/alerts/{alert_id}",

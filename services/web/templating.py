@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,7 +89,18 @@ def when(value: str | datetime | None, with_time: bool = True) -> str:
     """A moment as a person in England reads it: 10 March 2026 at 9:15am."""
     if value is None or value == "":
         return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return _when_text(value, with_time)
+    return _when(value, with_time)
+
+
+@lru_cache(maxsize=4096)
+def _when_text(value: str, with_time: bool) -> str:
+    """The services send moments as ISO text; a page shows hundreds, many of them twice."""
+    return _when(datetime.fromisoformat(value), with_time)
+
+
+def _when(moment: datetime, with_time: bool) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(LONDON)
     day = f"{moment.day} {moment:%B %Y}"
