@@ -200,9 +200,10 @@ func plainText(v any) any {
 	return string(b)
 }
 
-// plainName reports whether a field name is a top-level name of letters, digits and '_'.
+// plainName reports whether a field name is a top-level name of letters, digits and '_'
+// that does not start with a digit (SQLite would read a number as an array index).
 func plainName(name string) bool {
-	if name == "" {
+	if name == "" || name[0] >= '0' && name[0] <= '9' {
 		return false
 	}
 
