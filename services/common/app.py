@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import threading
@@ -151,4 +152,8 @@ def serve(app: FastAPI, host: str, port: int, settings: CommonSettings, **config
         **config,
     )
     on_exit = getattr(app.state, "on_exit_signal", None)
+    # What start-up built (modules, templates, the app) lives as long as the process: kept
+    # out of the collector's full passes, which otherwise walk it on a request's time.
+    gc.collect()
+    gc.freeze()
     asyncio.run(_Server(uvicorn_config, on_exit, settings.shutdown_seconds).serve())
