@@ -36,9 +36,10 @@ grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$metadata" || {
 }
 
 # Three changes for speed, each explained in its file: a pre-filter that answers top-level
-# string conditions from FerretDB's own field indexes (patches/sqlite_prefilter.go), a
-# cache of decoded documents keyed by their stored text (patches/sqlite_doc_cache.go), and
-# leak tracking (a stack trace per iterator) kept for debug builds only.
+# string and boolean conditions from FerretDB's own field indexes
+# (patches/sqlite_prefilter.go), a cache of decoded documents keyed by their stored text
+# (patches/sqlite_doc_cache.go), and leak tracking (a stack trace per iterator) kept for
+# debug builds only.
 patch --quiet --directory="$build/FerretDB" -p1 <"$here/patches/ferretdb.patch" || {
     echo "build.sh: patches/ferretdb.patch no longer applies to FerretDB's source" >&2
     exit 1

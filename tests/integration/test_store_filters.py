@@ -1,10 +1,11 @@
 """The local store answers filters exactly as MongoDB would.
 
-FerretDB is built with a pre-filter that answers top-level string conditions from its own
-field indexes, and a cache of decoded documents (deploy/ferretdb/patches). Both must be
-invisible: generated documents (strings, arrays, nulls, numbers, missing fields, strings
-JSON escapes) and generated filters (equality, $eq, $in, $or, several fields, `_id`) give
-the same documents as a plain reading of MongoDB's rules, and a write is read back at once.
+FerretDB is built with a pre-filter that answers top-level string and boolean conditions
+from its own field indexes, and a cache of decoded documents (deploy/ferretdb/patches).
+Both must be invisible: generated documents (strings, booleans, arrays, nulls, numbers,
+missing fields, strings JSON escapes) and generated filters (equality, $eq, $in, $or,
+several fields, `_id`) give the same documents as a plain reading of MongoDB's rules, and a
+write is read back at once.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ FIELDS = ["school_id", "pupil_id", "tags"]
 STRINGS = ["s1", "s2", 'q"x', "Zoë", "[x", "a<b", ""]
 MISSING = object()
 
-scalars = st.one_of(st.sampled_from(STRINGS), st.integers(0, 1), st.none())
-values = st.one_of(scalars, st.lists(st.sampled_from(STRINGS), max_size=3))
+scalars = st.one_of(st.sampled_from(STRINGS), st.integers(0, 1), st.booleans(), st.none())
+values = st.one_of(scalars, st.lists(st.sampled_from([*STRINGS, True, 1]), max_size=3))
 documents = st.lists(
     st.fixed_dictionaries({}, optional={field: values for field in FIELDS}),
     min_size=4,
     max_size=12,
 )
-wanted = st.sampled_from(STRINGS)
+wanted = st.one_of(st.sampled_from(STRINGS), st.booleans())
 conditions = st.one_of(
     wanted,
     wanted.map(lambda v: {"$eq": v}),

@@ -2,15 +2,16 @@
 //
 // Upstream pushes a filter down to SQLite only when it is exactly {_id: <string>}; every
 // other filter reads and decodes the whole collection. This pre-filter turns top-level
-// conditions on plain strings ({f: "v"}, {f: {$eq: "v"}}, {f: {$in: [...]}}, and an $or
-// of such branches) into conditions on the expression FerretDB's own index on that field
-// is built on (`_ferretdb_sjson->"f"`), so SQLite answers them from the indexes the
-// application declared, as MongoDB would.
+// conditions on plain strings and booleans ({f: "v"}, {f: {$eq: true}}, {f: {$in: [...]}},
+// and an $or of such branches) into conditions on the expression FerretDB's own index on
+// that field is built on (`_ferretdb_sjson->"f"`), so SQLite answers them from the indexes
+// the application declared, as MongoDB would.
 //
 // It only ever narrows to a superset: the handler still applies the whole filter to every
 // document returned. MongoDB's {f: "v"} also matches an array holding "v", so array values
 // (JSON text from '[' up to, not including, '\') always pass. Strings that JSON could
-// escape are not pushed down, so the text compared is the text stored.
+// escape are not pushed down, so the text compared is the text stored; a boolean is stored
+// as the JSON text true or false.
 
 package sqlite
 
@@ -133,7 +134,7 @@ func fieldCondition(key string, v any) (string, []any) {
 }
 
 // plainStrings returns the JSON text of "v", {$eq: "v"} or {$in: ["v", ...]} when every
-// string is plain; nil otherwise.
+// value is a plain string or a boolean; nil otherwise.
 func plainStrings(v any) []any {
 	if d, ok := v.(*types.Document); ok {
 		if d.Len() != 1 {
@@ -178,8 +179,17 @@ func plainStrings(v any) []any {
 	return []any{text}
 }
 
-// plainText is the stored JSON text of a string JSON writes without escapes, or nil.
+// plainText is the stored JSON text of a boolean, or of a string JSON writes without
+// escapes; nil for anything else.
 func plainText(v any) any {
+	if b, ok := v.(bool); ok {
+		if b {
+			return "true"
+		}
+
+		return "false"
+	}
+
 	s, ok := v.(string)
 	if !ok {
 		return nil
