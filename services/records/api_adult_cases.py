@@ -2,7 +2,6 @@
 log), its check, and the access log. For whoever may see the case; the subject, and
 anyone else, gets 404."""
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -11,6 +10,7 @@ from fastapi.responses import Response
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.json_body import json_response
 from services.common.openapi_answers import who_may
 from services.records.api_chronology import entry_view
 from services.records.domain.chain import Verdict
@@ -45,7 +45,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             "entries": [entry_view(item) for item in found.entries],
             "verification": verdict_view(found.verdict),
         }
-        return Response(json.dumps(view, default=str), media_type="application/json")
+        return json_response(view)
 
     @api.get(
         "/{case_id}/access-log",

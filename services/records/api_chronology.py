@@ -1,7 +1,6 @@
 """records' HTTP API: a child's chronology for the school's DSLs (every read is in the
 child's access log), its verification, and corrections."""
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, status
@@ -10,6 +9,7 @@ from fastapi.responses import Response
 from contracts.vocabulary import Role
 from services.common.auth import DSL_ROLES, Principal
 from services.common.ids import IdPath
+from services.common.json_body import json_response
 from services.common.openapi_answers import who_may
 from services.common.store import Document
 from services.records.domain.child_file import FileVerdict
@@ -55,9 +55,7 @@ def router(ports: RecordsPorts, principal_dep: Any) -> APIRouter:
             "earlier": found.earlier,
             "address_withheld": found.address_withheld,
         }
-        # Entries hold JSON values only (times as text): json.dumps is enough, and a third
-        # of the time FastAPI's encoder took for 200 entries (measured 17-25 ms).
-        return Response(json.dumps(view, default=str), media_type="application/json")
+        return json_response(view)
 
     @api.get(
         "/children/{pupil_id}/chronology/verify",
