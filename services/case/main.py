@@ -37,9 +37,10 @@ def build_app(settings: CaseSettings) -> FastAPI:
     runtime = ServiceRuntime("case", settings)
     store = CaseStore(runtime.db, runtime.cipher)
     runtime.on_startup(store.ensure_indexes)
-    runtime.relay.watch(*store.with_outbox)
-    runtime.relay.watch(store.adult_reads, write_once=True)
+    runtime.relay.watch(*store.with_outbox, store.adult_reads)
     writer = DocumentWriter(runtime.locks, runtime.relay)
+    # Written only through the writer: guarded by version, not by a store lock.
+    writer.guard_by_version(store.cases, store.pattern_watch)
     writer.seal_fields(store.cases, CASE_TEXT)
     writer.seal_fields(store.adult_cases, ADULT_CASE_TEXT)
     ports = CasePorts(

@@ -107,7 +107,7 @@ async def _import(
 class _NoEvents:
     """An import publishes nothing: there is no relay to hand documents to."""
 
-    def enqueue(self, collection: object, doc_id: object) -> None:
+    def enqueue(self, collection: object, doc_id: object, written: object = None) -> None:
         return None
 
 

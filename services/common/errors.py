@@ -48,3 +48,9 @@ class InvalidFields(Invalid):
 
 class Busy(UseCaseError):
     """Another writer held the document too long; the caller may try again (503)."""
+
+
+class EditConflict(Busy):
+    """Another process wrote the document between this edit's read and its write (the
+    version it read no longer matches): nothing was written; reading again and redoing the
+    change is safe (a consumer does so at once, services.common.consuming)."""

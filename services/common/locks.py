@@ -1,14 +1,16 @@
-"""Per-document locks built on unique inserts, for stores where a conditional update is
-not a compare-and-set.
+"""Per-document locks built on unique inserts: one writer at a time for a read, a change
+worked out from it, and the write (and the timer writes that follow it).
 
-FerretDB 1.x applies an update by reading the document, changing it in memory and writing
-it back whole: two clients updating the same document at once can both "match" the same
-condition, and one can silently undo the other's write (measured: 100 racing conditional
-updates gave 173 winners; 200 racing `$set`s on different fields lost 68). Inserts with a
-unique `_id` and deletes are atomic there, as on MongoDB. So every read-check-write of a
-document that more than one writer touches (an HTTP handler, a consumer, the scheduler,
-the outbox relay; in one process or in several replicas) runs under one of these locks.
-On MongoDB they cost two small writes and change nothing else.
+FerretDB 1.x as released applied an update by reading the document, changing it in memory
+and writing it back whole, so two clients updating one document at once could both "match"
+the same condition and one could undo the other's write (measured: 100 racing conditional
+updates gave 173 winners; 200 racing `$set`s of different fields lost 68). The local build
+applies each update atomically (deploy/ferretdb/patches/handler_write_lock.go), as MongoDB
+does, so a single update needs no lock: the outbox relay takes none, and collections
+guarded by version (services.common.unit_of_work) take these locks only for edits that
+write timers. Every other read-check-write of a document that more than one writer touches
+(an HTTP handler, a consumer, the scheduler; in one process or in several replicas) runs
+under one of these locks: two small writes.
 
 A lock expires after `ttl` so that a crashed holder cannot block the document forever.
 """
@@ -85,6 +87,38 @@ class DocumentLocks:
         finally:
             if owner is not None:
                 await self.release(key, owner)
+
+
+class LocalLocks:
+    """Per-key locks inside one process: writers of one document in this process take
+    turns without a store round trip (services.common.unit_of_work, for documents guarded by
+    their version; other processes are kept out by the version check itself)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str, wait_seconds: float = 5.0) -> AsyncIterator[None]:
+        """Wait up to `wait_seconds` (0: not at all) for the key, run the block."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            if lock.locked() and wait_seconds <= 0:
+                raise LockBusy(key)
+            try:
+                async with asyncio.timeout(max(wait_seconds, 0.001)):
+                    await lock.acquire()
+            except TimeoutError:
+                raise LockBusy(key) from None
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:  # the last one: forget the key
+                del self._users[key], self._locks[key]
 
 
 def lock_key(collection: AsyncCollection[Document], doc_id: object) -> str:

@@ -3,7 +3,8 @@ that caused them, then published by a relay with publisher confirms.
 
 A crash between publishing and marking gives a duplicate (same event_id, harmless to
 idempotent consumers), never a loss. Any other writer of a document with an outbox must
-hold its document lock (services.common.locks) while it reads and writes it.
+hold its document lock (services.common.locks) while it reads and writes it, or, in a
+collection guarded by version (services.common.unit_of_work), write only the version it read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
 from services.common.field_cipher import FieldCipher
-from services.common.locks import DocumentLocks, lock_key
 from services.common.metrics import OutboxBacklog, ServiceMetrics
 from services.common.store import Document
 
@@ -106,16 +106,18 @@ class OutboxRelay:
     between its write and the publish is found when it comes back), and about every
     `sweep_seconds` (a replica that died and stays down).
 
-    A document that other writers also change is published under its document lock,
-    which they take too, so the relay's marks never overwrite a concurrent state change and
-    replicas do not publish the same events at once. Documents written once (`write_once`)
-    need no lock: at worst two replicas publish the same event, which consumers ignore.
+    No lock is taken: the relay reads the document, publishes its pending events, and marks
+    them published in a write that also clears `outbox_pending` only if no event was added
+    since its read (a compare on `outbox_count`; writers only ever append events, with
+    `$push`); otherwise it keeps the marks and looks again. This needs each update to be
+    atomic on its document: MongoDB's, and the local FerretDB build's
+    (deploy/ferretdb/patches/handler_write_lock.go). Two replicas may publish one event
+    twice, which consumers ignore.
     """
 
     def __init__(
         self,
         publish: Publish,
-        locks: DocumentLocks,
         *,
         poll_seconds: float,
         sweep_seconds: float,
@@ -126,9 +128,10 @@ class OutboxRelay:
     ) -> None:
         self._publish = publish
         self.cipher = cipher  # opens sealed bodies; writers seal with the same one
-        self._locks = locks
         self._collections: dict[str, AsyncCollection[Document]] = {}
-        self._write_once: set[str] = set()
+        # Documents as their writer just inserted them: published from memory on the first
+        # attempt (one read fewer each; the conditional mark catches anything added since).
+        self._written: dict[tuple[str, Any], Document] = {}
         self._poll_seconds = poll_seconds
         self._sweep_seconds = sweep_seconds
         self._concurrency = concurrency
@@ -144,15 +147,18 @@ class OutboxRelay:
         self._unpublished: dict[tuple[str, Any], int] = {}
         self._metrics = metrics
 
-    def watch(self, *collections: AsyncCollection[Document], write_once: bool = False) -> None:
+    def watch(self, *collections: AsyncCollection[Document]) -> None:
         for collection in collections:
             self._collections[collection.name] = collection
-            if write_once:
-                self._write_once.add(collection.name)
 
-    def enqueue(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
+    def enqueue(
+        self, collection: AsyncCollection[Document], doc_id: Any, written: Document | None = None
+    ) -> None:
         """Publish this document's pending events now: called after a write that added
-        events to it (outside its lock)."""
+        events to it. `written`: the document as just inserted, to publish from without
+        reading it back."""
+        if written is not None:
+            self._written[(collection.name, doc_id)] = written
         self._pending[(collection.name, doc_id)] = 0.0
         self._since.setdefault((collection.name, doc_id), time.monotonic())
         self._wake.set()
@@ -239,19 +245,10 @@ class OutboxRelay:
     async def _relay(
         self, collection: AsyncCollection[Document], doc_id: Any
     ) -> tuple[int, float | None]:
-        """Events published, and in how many seconds to try again (None: done)."""
-        if collection.name in self._write_once:
-            return await self._relay_document(collection, doc_id)
-        async with self._locks.attempt(lock_key(collection, doc_id)) as held:
-            if not held:
-                return 0, 0.05  # its writer (or another relay) holds it: soon again
-            return await self._relay_document(collection, doc_id)
-
-    async def _relay_document(
-        self, collection: AsyncCollection[Document], doc_id: Any
-    ) -> tuple[int, float | None]:
-        # `_id`-only lookups: FerretDB answers them from its primary key, anything else scans.
-        document = await collection.find_one({"_id": doc_id})
+        document = self._written.pop((collection.name, doc_id), None)
+        if document is None:
+            # `_id`-only lookups: FerretDB answers them from its primary key.
+            document = await collection.find_one({"_id": doc_id})
         if document is None or not document.get("outbox_pending"):
             return 0, None
         wait = (document.get("relay_lease_until", EPOCH) - utc_now()).total_seconds()
@@ -276,11 +273,19 @@ class OutboxRelay:
             published += 1
             self._unpublished[key] = unpublished - published
             self._count("events_published", entry["event_type"])
-        await collection.update_one(
-            {"_id": doc_id},
-            {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}},
-        )
-        return published, None
+        done = {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}}
+        # Done only if no event was added since the read (an atomic compare on the count);
+        # else keep these marks and publish the new ones next.
+        count = document.get("outbox_count")
+        unchanged = {
+            "_id": doc_id,
+            "outbox_count": count if count is not None else {"$exists": False},
+        }
+        if (await collection.update_one(unchanged, done)).matched_count:
+            return published, None
+        if marks:
+            await collection.update_one({"_id": doc_id}, {"$set": marks})
+        return published, 0.0
 
     async def _body_of(self, entry: Document) -> str:
         body = entry["body"]

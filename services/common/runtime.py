@@ -58,7 +58,6 @@ class ServiceRuntime:
         self.metrics.registry.register(self.store_commands)
         self.relay = OutboxRelay(
             EventPublisher(self.broker, settings.publish_timeout_seconds),
-            self.locks,
             cipher=self.cipher,
             poll_seconds=settings.relay_poll_seconds,
             sweep_seconds=settings.relay_sweep_seconds,

@@ -74,11 +74,16 @@ async def upsert_if_newer(
     collection: AsyncCollection[Document], doc_id: str, state: Document, as_of: Any
 ) -> bool:
     """Keep a read model of another service's state: apply `state` only if it is newer than
-    what is stored, so a late redelivery of an older event cannot undo a newer one."""
-    current = await collection.find_one({"_id": doc_id})
-    if current is None:
-        return await insert_if_absent(collection, {"_id": doc_id, **state, "as_of": as_of})
-    if current.get("as_of") is not None and current["as_of"] >= as_of:
-        return False
-    await collection.update_one({"_id": doc_id}, {"$set": {**state, "as_of": as_of}})
+    what is stored, so a late redelivery of an older event cannot undo a newer one.
+
+    One conditional upsert: it matches a stored copy that is older (or has no `as_of`), and
+    inserts when there is none; a newer copy makes the insert a duplicate key. Atomic on
+    MongoDB and on the local FerretDB build (deploy/ferretdb/patches/handler_write_lock.go)."""
+    older = {"$or": [{"as_of": {"$lt": as_of}}, {"as_of": None}]}
+    try:
+        await collection.update_one(
+            {"_id": doc_id, **older}, {"$set": {**state, "as_of": as_of}}, upsert=True
+        )
+    except DuplicateKeyError:
+        return False  # what is stored is as new or newer
     return True

@@ -9,7 +9,8 @@ The document is the truth; a timer only says "look at it by then", and
 the loop clears or corrects a timer whose document says otherwise. A new document is
 inserted before its timer (the loop clears a timer whose document it cannot find); an
 existing one gets its timer set before the write that makes it due and cleared after the
-write that makes it done (both under the document's lock), so a crash leaves at worst a
+write that makes it done (both under the document's store lock, which also keeps two
+writers' timer writes in the order of their document writes), so a crash leaves at worst a
 spurious timer.
 """
 

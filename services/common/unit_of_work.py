@@ -9,9 +9,17 @@ the document to the relay.
         alert.emit(acknowledged_event)
     # written; the relay publishes the event
 
-Every writer of a document with an outbox goes through here (the relay takes the same
-lock, services.common.locks says why). Documents written once with their events (a
-concern) use `insert`, which needs no lock.
+Every writer of a document with an outbox goes through here (services.common.locks says
+why the lock; the relay needs none, services.common.outbox says why). Documents written
+once with their events (a concern) use `insert`, which needs no lock.
+
+Collections declared with `guard_by_version` take no store lock: an edit is written only if
+the document still has the version it read (a compare-and-set on MongoDB, and on the local
+FerretDB build, deploy/ferretdb/patches/handler_write_lock.go), writers in one process take
+turns in memory, and another process's edit in between makes this one raise EditConflict,
+which a consumer retries at once. The relay marks their events without a lock too. An edit
+that sets or clears a timer passes `ordered=True` and also takes the store lock, so that
+timer writes keep the order of the document writes they follow (services.common.timers).
 """
 
 from __future__ import annotations
@@ -26,14 +34,14 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import Envelope
-from services.common.errors import Busy, Conflict
+from services.common.errors import Busy, Conflict, EditConflict
 from services.common.field_cipher import (
     FieldCipher,
     open_document,
     seal_document,
     sealed_change,
 )
-from services.common.locks import DocumentLocks, LockBusy, lock_key
+from services.common.locks import DocumentLocks, LocalLocks, LockBusy, lock_key
 from services.common.outbox import (
     OutboxRelay,
     load_keys,
@@ -51,6 +59,7 @@ Event = Envelope[BaseModel]
 Sealing = Callable[[str, Any], Any]
 # Everything but the outbox, which can be long and is the relay's business.
 WITHOUT_OUTBOX = {"outbox": 0}
+CHANGED_MEANWHILE = "the record was changed by someone else meanwhile; try again"
 
 
 class DocumentEdit:
@@ -144,6 +153,14 @@ class DocumentWriter:
         self.cipher: FieldCipher | None = getattr(relay, "cipher", None)
         # Collection name → its documents' free-text fields, sealed at rest (`seal_fields`).
         self._sealed: dict[str, tuple[str, ...]] = {}
+        self._versioned: set[str] = set()  # `guard_by_version`
+        self._local = LocalLocks()
+
+    def guard_by_version(self, *collections: AsyncCollection[Document]) -> None:
+        """Edits of these collections are guarded by the document's version instead of its
+        store lock (two store commands fewer per edit; the module's docstring says how).
+        Only for collections every writer of which goes through this writer."""
+        self._versioned.update(collection.name for collection in collections)
 
     def seal_fields(self, collection: AsyncCollection[Document], fields: Sequence[str]) -> None:
         """This collection's documents keep these fields sealed at rest: opened when an
@@ -159,25 +176,37 @@ class DocumentWriter:
         doc_id: Any,
         *,
         wait_seconds: float = 5.0,
+        ordered: bool = False,
     ) -> AsyncIterator[DocumentEdit]:
         """Hold the document's lock while the block reads and changes it; on a clean exit
-        write the change and its events in one write. An exception writes nothing."""
+        write the change and its events in one write. An exception writes nothing.
+        `ordered`: the edit writes timers (see the module's docstring)."""
+        versioned = collection.name in self._versioned
+        key = lock_key(collection, doc_id)
         try:
-            async with self._locks.hold(lock_key(collection, doc_id), wait_seconds):
+            async with contextlib.AsyncExitStack() as held:
+                if versioned:
+                    await held.enter_async_context(self._local.hold(key, wait_seconds))
+                if ordered or not versioned:
+                    await held.enter_async_context(self._locks.hold(key, wait_seconds))
                 current = await collection.find_one({"_id": doc_id}, projection=WITHOUT_OUTBOX)
                 fields = self._sealed.get(collection.name)
                 if fields:
                     current = await open_document(self.cipher, current, fields)
                 edit = DocumentEdit(doc_id, current)
                 yield edit
-                await self._write(collection, edit)
+                if versioned and edit.steps_after_write and not ordered:
+                    raise RuntimeError(
+                        f"an edit of {collection.name} with timers needs ordered=True"
+                    )
+                inserted = await self._write(collection, edit, guarded=versioned)
                 for step in edit.steps_after_write:
                     await step()
         except LockBusy:
             raise Busy("the record is being updated by someone else; try again") from None
         if edit.events:
             _log_stored(collection, edit.events)
-            self._relay.enqueue(collection, doc_id)
+            self._relay.enqueue(collection, doc_id, written=inserted)
 
     async def insert(
         self,
@@ -198,7 +227,7 @@ class DocumentWriter:
             return False
         if events:
             _log_stored(collection, events)
-            self._relay.enqueue(collection, document["_id"])
+            self._relay.enqueue(collection, document["_id"], written=stored)
         return True
 
     async def put(
@@ -253,6 +282,14 @@ class DocumentWriter:
         for doc_id in doc_ids:
             self._relay.enqueue(collection, doc_id)
 
+    def enqueue_written(
+        self, collection: AsyncCollection[Document], documents: Iterable[Document]
+    ) -> None:
+        """The same for documents a bulk store method inserted, as inserted: the relay
+        publishes from them without reading them back."""
+        for document in documents:
+            self._relay.enqueue(collection, document["_id"], written=document)
+
     async def _sealing(
         self, collection: AsyncCollection[Document], edit: DocumentEdit
     ) -> Sealing | None:
@@ -263,17 +300,31 @@ class DocumentWriter:
         box = await self.cipher.for_trust(trust)
         return lambda key, value: sealed_change(box, fields, key, value)
 
-    async def _write(self, collection: AsyncCollection[Document], edit: DocumentEdit) -> None:
+    async def _write(
+        self, collection: AsyncCollection[Document], edit: DocumentEdit, *, guarded: bool
+    ) -> Document | None:
+        """`guarded`: only if the document is still as read (else EditConflict). Returns
+        the document if this inserted it."""
         await load_keys(self.cipher, edit.events)
         kind, payload = edit.write(self.cipher, await self._sealing(collection, edit))
         if kind == "insert":
             try:
                 await retry_busy(lambda: collection.insert_one(payload))
             except DuplicateKeyError:
+                if guarded:  # another process created it since our read
+                    raise EditConflict(CHANGED_MEANWHILE) from None
                 # Someone wrote it without taking the lock: a bug elsewhere, not a retry.
                 raise Conflict(f"{edit.id} was created meanwhile") from None
-        elif kind == "update":
-            await retry_busy(lambda: collection.update_one({"_id": edit.id}, payload))
+            return payload
+        if kind == "update":
+            where = {"_id": edit.id}
+            if guarded:
+                version = (edit.current or {}).get("version")
+                where["version"] = version if version is not None else {"$exists": False}
+            result = await retry_busy(lambda: collection.update_one(where, payload))
+            if guarded and result.matched_count == 0:
+                raise EditConflict(CHANGED_MEANWHILE)
+        return None
 
 
 def _log_stored(collection: AsyncCollection[Document], events: Sequence[Event]) -> None:

@@ -35,8 +35,7 @@ def build_app(settings: IntakeSettings) -> FastAPI:
     store = IntakeStore(runtime.db, runtime.cipher)
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(store.schools, store.pupils, store.notices, store.senders)
-    # A concern is written once, with its event; only the relay touches it afterwards.
-    runtime.relay.watch(store.concerns, store.admin_actions, store.adult_concerns, write_once=True)
+    runtime.relay.watch(store.concerns, store.admin_actions, store.adult_concerns)
     writer = DocumentWriter(runtime.locks, runtime.relay)
     writer.seal_fields(store.concerns, CONCERN_TEXT)
     writer.seal_fields(store.notices, NOTICE_TEXT)

@@ -123,7 +123,9 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
             [self.pupils.find_one({"_id": key}, projection=ROSTER_PROJECTION) for key in keys]
         )
 
-    async def insert_new_pupils(self, pupils: Sequence[WithEvents]) -> set[int]:
+    async def insert_new_pupils(
+        self, pupils: Sequence[WithEvents]
+    ) -> tuple[set[int], list[Document]]:
         """Bulk path of the unit of work: each pupil is one write with its events."""
         return await _insert_new(self.pupils, pupils, self.cipher)
 
@@ -209,7 +211,9 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
         )
         await self.senders.update_one({"_id": sender_id}, update)
 
-    async def insert_new_notices(self, notices: Sequence[WithEvents]) -> set[int]:
+    async def insert_new_notices(
+        self, notices: Sequence[WithEvents]
+    ) -> tuple[set[int], list[Document]]:
         """Bulk path of the unit of work: each notice is one write with its events."""
         sealed = [
             (await seal_document(self.cipher, notice, NOTICE_TEXT), events)
@@ -222,10 +226,11 @@ async def _insert_new(
     collection: AsyncCollection[Document],
     documents: Sequence[WithEvents],
     cipher: FieldCipher | None,
-) -> set[int]:
+) -> tuple[set[int], list[Document]]:
     """Insert documents with their events in one insert_many (nothing else can be writing
     a document that does not exist yet, so no lock is needed); return the positions of
-    those that already existed, which are left as they are."""
+    those that already existed, which are left as they are, and every document as it was
+    sent (for the relay to publish from)."""
     await load_keys(cipher, [event for _document, events in documents for event in events])
     stored = [with_outbox(document, events, cipher) for document, events in documents]
 
@@ -241,4 +246,4 @@ async def _insert_new(
             return lost
         return set()
 
-    return await retry_busy(insert)
+    return await retry_busy(insert), stored

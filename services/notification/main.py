@@ -48,8 +48,7 @@ def build_app(settings: NotificationSettings) -> FastAPI:
         operators=settings.operators(),
     )
     runtime.on_startup(store.ensure_indexes)
-    runtime.relay.watch(*store.with_outbox)
-    runtime.relay.watch(store.admin_actions, write_once=True)
+    runtime.relay.watch(*store.with_outbox, store.admin_actions)
     escalation = EscalationLoop(ports, settings.escalation_poll_seconds)
     deliveries = DeliveryLoop(
         ports,

@@ -25,7 +25,7 @@ class RecordingRelay:
     def __init__(self) -> None:
         self.enqueued: list[tuple[str, Any]] = []
 
-    def enqueue(self, collection: Any, doc_id: Any) -> None:
+    def enqueue(self, collection: Any, doc_id: Any, written: Any = None) -> None:
         self.enqueued.append((collection.name, doc_id))
 
 

@@ -203,7 +203,6 @@ async def test_the_relay_knows_its_backlog_and_counts_what_it_publishes():
 
     relay = OutboxRelay(
         publish,
-        locks=None,  # type: ignore[arg-type]
         poll_seconds=0.1,
         sweep_seconds=300,
         backoff=lambda _: 0.0,
@@ -213,7 +212,7 @@ async def test_the_relay_knows_its_backlog_and_counts_what_it_publishes():
     document = pending_concern()
     document["outbox"] *= 2
     collection = FlakyCollection(document, failures=0)
-    relay.watch(collection, write_once=True)  # type: ignore[arg-type]
+    relay.watch(collection)  # type: ignore[arg-type]
     assert relay.backlog().documents == 0
 
     relay.enqueue(collection, "c-1")  # type: ignore[arg-type]

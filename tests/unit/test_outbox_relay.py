@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,16 +27,21 @@ class FlakyCollection:
         if self.failures:
             self.failures -= 1
             raise AutoReconnect("store went away")
-        return self.document if query == {"_id": self.document["_id"]} else None
+        if query != {"_id": self.document["_id"]}:
+            return None
+        return copy.deepcopy(self.document)  # what a store hands out: a copy
 
-    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> None:
-        assert query == {"_id": self.document["_id"]}
+    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> SimpleNamespace:
+        """Applied if the document has the fields asked for (the relay's compare)."""
+        if any(self.document.get(field) != value for field, value in query.items()):
+            return SimpleNamespace(matched_count=0)
         for path, value in update["$set"].items():
             target, *rest = path.split(".")
             if rest:
                 self.document[target][int(rest[0])][rest[1]] = value
             else:
                 self.document[target] = value
+        return SimpleNamespace(matched_count=1)
 
 
 def pending_concern() -> dict[str, Any]:
@@ -44,6 +50,7 @@ def pending_concern() -> dict[str, Any]:
     return {
         "_id": "c-1",
         "outbox": [outbox_entry(envelope)],
+        "outbox_count": 1,
         "outbox_pending": True,
         "relay_lease_until": EPOCH,
     }
@@ -55,11 +62,9 @@ async def test_a_store_error_keeps_the_document_queued_until_it_is_published():
     async def publish(event_id: str, event_type: str, body: bytes) -> None:
         published.append(event_id)
 
-    relay = OutboxRelay(
-        publish, locks=None, poll_seconds=0.1, sweep_seconds=300, backoff=lambda _: 0.0
-    )  # type: ignore[arg-type]
+    relay = OutboxRelay(publish, poll_seconds=0.1, sweep_seconds=300, backoff=lambda _: 0.0)  # type: ignore[arg-type]
     collection = FlakyCollection(pending_concern(), failures=2)
-    relay.watch(collection, write_once=True)  # type: ignore[arg-type]
+    relay.watch(collection)  # type: ignore[arg-type]
 
     relay.enqueue(collection, "c-1")  # type: ignore[arg-type]
     assert await relay.relay_once() == 0  # the store failed: nothing published, still queued
@@ -87,12 +92,12 @@ async def test_a_pass_stopped_midway_leaves_its_documents_queued_for_the_last_pa
         published.append(event_id)
 
     # One publish at a time: the other documents wait their turn when the pass is stopped.
-    relay = OutboxRelay(slow, locks=None, poll_seconds=0.1, sweep_seconds=300, concurrency=1)  # type: ignore[arg-type]
+    relay = OutboxRelay(slow, poll_seconds=0.1, sweep_seconds=300, concurrency=1)  # type: ignore[arg-type]
     collections = [FlakyCollection(pending_concern(), failures=0) for _ in range(3)]
     for n, collection in enumerate(collections):
         collection.document["_id"] = f"c-{n}"
         collection.name = f"concerns{n}"
-        relay.watch(collection, write_once=True)  # type: ignore[arg-type]
+        relay.watch(collection)  # type: ignore[arg-type]
         relay.enqueue(collection, f"c-{n}")  # type: ignore[arg-type]
 
     passing = asyncio.create_task(relay.relay_once())
@@ -104,3 +109,52 @@ async def test_a_pass_stopped_midway_leaves_its_documents_queued_for_the_last_pa
 
     assert len(published) == 3
     assert relay.backlog().events == 0
+
+
+async def test_a_document_written_once_is_published_from_what_its_writer_handed_over():
+    """The writer of a concern hands the relay the document it inserted: the relay
+    publishes from it without reading it back, and still marks it published in the store."""
+    published: list[str] = []
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+
+    relay = OutboxRelay(publish, poll_seconds=0.1, sweep_seconds=300)  # type: ignore[arg-type]
+    document = pending_concern()
+    collection = FlakyCollection(document, failures=1)  # a read would fail
+    relay.watch(collection)  # type: ignore[arg-type]
+
+    relay.enqueue(collection, "c-1", written=document)  # type: ignore[arg-type]
+    assert await relay.relay_once() == 1
+    assert collection.failures == 1  # never read
+    assert published == [document["outbox"][0]["event_id"]]
+    assert document["outbox_pending"] is False  # the mark went to the store
+
+
+async def test_an_event_added_while_the_relay_publishes_is_published_next():
+    """The relay takes no lock: a writer may append an event between the relay's read and
+    its mark. The mark then keeps what was published and leaves the document pending."""
+    document = pending_concern()
+    collection = FlakyCollection(document, failures=0)
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    later = outbox_entry(concern_raised(school, "p-1"))  # type: ignore[arg-type]
+    published: list[str] = []
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+        if len(published) == 1:  # a writer appends meanwhile, as push_events does
+            document["outbox"].append(later)
+            document["outbox_count"] += 1
+            document["outbox_pending"] = True
+
+    relay = OutboxRelay(publish, poll_seconds=0.1, sweep_seconds=300)
+    relay.watch(collection)  # type: ignore[arg-type]
+    relay.enqueue(collection, "c-1")  # type: ignore[arg-type]
+
+    assert await relay.relay_once() == 1
+    assert document["outbox_pending"] is True  # not cleared over the new event
+    assert document["outbox"][0]["state"] == "published"
+    assert await relay.relay_once() == 1  # looked at again at once
+    assert published == [document["outbox"][0]["event_id"], later["event_id"]]
+    assert document["outbox_pending"] is False
+    assert all(entry["state"] == "published" for entry in document["outbox"])

@@ -33,7 +33,7 @@ async def add_action(
     action_id = step_id("act", ref.school_id, principal.user_id, idempotency_key)
     signature = fingerprint(request, pupil_id)
     overdue_from = actions.overdue_at(request.due_on, await ports.store.calendar_of(ref.school_id))
-    async with ports.writer.edit(ports.store.cases, ref.case_id) as edit:
+    async with ports.writer.edit(ports.store.cases, ref.case_id, ordered=True) as edit:
         case = case_to_change(edit, ref, now)
         earlier = find(case.get("actions"), "action_id", action_id)
         if as_before(earlier, signature):

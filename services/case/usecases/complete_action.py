@@ -19,7 +19,7 @@ async def complete_action(
     ref = await case_holding(ports, principal, "action", action_id)
     now = ports.clock.now()
     signature = fingerprint(request, action_id)
-    async with ports.writer.edit(ports.store.cases, ref.case_id) as edit:
+    async with ports.writer.edit(ports.store.cases, ref.case_id, ordered=True) as edit:
         case = existing_case(edit)
         action = find(case.get("actions"), "action_id", action_id)
         if action is None:

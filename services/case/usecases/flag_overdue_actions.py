@@ -31,7 +31,7 @@ async def flag_overdue_actions(ports: CasePorts, batch: int = BATCH) -> int:
 async def _look_at(ports: CasePorts, key: str, now: datetime) -> int:
     case_id, action_id = actions.from_timer_key(key)
     # wait_seconds=0: a case someone else is writing is left for the next pass.
-    async with ports.writer.edit(ports.store.cases, case_id, wait_seconds=0) as edit:
+    async with ports.writer.edit(ports.store.cases, case_id, wait_seconds=0, ordered=True) as edit:
         case = edit.current
         action = find((case or {}).get("actions"), "action_id", action_id)
         if case is None or action is None or action["status"] != "open" or action.get("overdue_at"):

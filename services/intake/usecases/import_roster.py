@@ -171,9 +171,9 @@ async def _insert(
             (_new_document(run, pupil, plan), run.events(plan))
             for pupil, plan in zip(chunk, plans, strict=True)
         ]
-        lost = await store.insert_new_pupils(documents)
-        ports.writer.enqueue(
-            store.pupils, [doc["_id"] for i, (doc, _) in enumerate(documents) if i not in lost]
+        lost, stored = await store.insert_new_pupils(documents)
+        ports.writer.enqueue_written(
+            store.pupils, [doc for i, doc in enumerate(stored) if i not in lost]
         )
         for index, (pupil, plan) in enumerate(zip(chunk, plans, strict=True)):
             if index in lost:

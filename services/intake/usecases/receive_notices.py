@@ -143,15 +143,15 @@ async def _insert_new(
         return []
     store = delivery.ports.store
     documents = [_new_notice(delivery, item, match_of[item.index]) for item in items]
-    lost = await store.insert_new_notices(documents)
+    lost, stored = await store.insert_new_notices(documents)
     published = []
     for position, (item, (document, events)) in enumerate(zip(items, documents, strict=True)):
         if position in lost:
             continue
         outcomes[item.index] = document["state"]  # matched | unmatched
         if events:
-            published.append(document["_id"])
-    delivery.ports.writer.enqueue(store.notices, published)
+            published.append(stored[position])
+    delivery.ports.writer.enqueue_written(store.notices, published)
     return [item for position, item in enumerate(items) if position in lost]
 
 
