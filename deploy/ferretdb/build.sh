@@ -35,13 +35,15 @@ grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$metadata" || {
     exit 1
 }
 
-# Three changes for speed, each explained in its file: a pre-filter that answers top-level
+# Changes for speed, each explained in its file: a pre-filter that answers top-level
 # string and boolean conditions from FerretDB's own field indexes
-# (patches/sqlite_prefilter.go), a cache of decoded documents keyed by their stored text
-# (patches/sqlite_doc_cache.go), and leak tracking (a stack trace per iterator) kept for
-# debug builds only. And one for correctness: update, findAndModify and delete each apply
-# their read and write as one step per collection (patches/handler_write_lock.go), so that a
-# conditional update is a compare-and-set, as on MongoDB.
+# (patches/sqlite_prefilter.go); a cache of decoded documents keyed by their stored text,
+# filled by reads and by writes (patches/sqlite_doc_cache.go); SQL debug lines built only
+# when debug logging is on (patches/fsql_debug_sql.go); leak tracking (a stack trace per
+# iterator) kept for debug builds only. And one for correctness: update, findAndModify and
+# delete hold a lock on what they change from their read to their write
+# (patches/handler_write_lock.go), so that a conditional update is a compare-and-set, as on
+# MongoDB.
 patch --quiet --directory="$build/FerretDB" -p1 <"$here/patches/ferretdb.patch" || {
     echo "build.sh: patches/ferretdb.patch no longer applies to FerretDB's source" >&2
     exit 1
@@ -50,6 +52,7 @@ sqlite="$build/FerretDB/internal/backends/sqlite"
 cp "$here/patches/sqlite_prefilter.go" "$sqlite/prefilter.go"
 cp "$here/patches/sqlite_doc_cache.go" "$sqlite/doc_cache.go"
 cp "$here/patches/handler_write_lock.go" "$build/FerretDB/internal/handler/write_lock.go"
+cp "$here/patches/fsql_debug_sql.go" "$build/FerretDB/internal/util/fsql/debug_sql.go"
 
 cp go.mod go.sum "$build/"
 echo "replace $module => $build/FerretDB" >>"$build/go.mod"

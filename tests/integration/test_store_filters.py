@@ -11,9 +11,11 @@ write is read back at once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from bson import Int64, ObjectId
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymongo import ASCENDING, MongoClient
@@ -83,7 +85,9 @@ def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
 
 @pytest.fixture(scope="module")
 def collection(stack: TestStack) -> Iterator[Collection[dict[str, Any]]]:
-    client: MongoClient[dict[str, Any]] = MongoClient(stack.base_env()["HARBOUR_MONGO_URL"])
+    client: MongoClient[dict[str, Any]] = MongoClient(
+        stack.base_env()["HARBOUR_MONGO_URL"], tz_aware=True
+    )
     db = client[f"{stack.db_prefix}storefilters"]
     coll = db["probe"]
     # Indexed and unindexed fields: the pre-filter must be right either way.
@@ -123,3 +127,37 @@ def test_a_write_is_read_back_at_once(collection: Collection[dict[str, Any]]) ->
     collection.update_one({"_id": "w"}, {"$set": {"school_id": "s2"}})
     assert collection.find_one({"school_id": "s1"}) is None
     assert collection.find_one({"school_id": "s2"})["_id"] == "w"  # type: ignore[index]
+
+
+def test_a_document_reads_back_as_written_whatever_its_values(
+    collection: Collection[dict[str, Any]],
+) -> None:
+    """The store caches each document it writes under its stored text: what a read hands
+    back must still be exactly what was written, types included, and a change to a copy
+    handed out must not reach the next read."""
+    collection.delete_many({})
+    written = {
+        "_id": "typed",
+        "at": datetime(2026, 11, 30, 9, 15, 30, 123000, tzinfo=UTC),
+        "small": 7,
+        "large": Int64(2**40),
+        "ratio": 0.25,
+        "none": None,
+        "flag": False,
+        "ref": ObjectId("6750a1b2c3d4e5f601234567"),
+        "raw": b"\x00\x01sealed",
+        "nested": {"list": [1, "two", {"three": [3.0]}], "empty": {}},
+        "text": 'Zoë said "no" <b>',
+    }
+    collection.insert_one(dict(written))
+    for _ in range(2):  # a cache hit the second time
+        read = collection.find_one({"_id": "typed"})
+        assert read == written
+        assert type(read["large"]) is Int64 and type(read["small"]) is int  # type: ignore[index]
+    collection.update_one(
+        {"_id": "typed"}, {"$push": {"nested.list": "four"}, "$inc": {"small": 1}}
+    )
+    read = collection.find_one({"_id": "typed"})
+    assert read is not None and read["small"] == 8
+    assert read["nested"]["list"] == [1, "two", {"three": [3.0]}, "four"]
+    assert read["at"] == written["at"] and read["raw"] == written["raw"]

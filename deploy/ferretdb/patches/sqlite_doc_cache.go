@@ -88,3 +88,11 @@ func (c *docCache) put(text string, doc *types.Document) {
 		c.bytes -= len(item.text)
 	}
 }
+
+// remember caches a document being written, under the text it is stored as: the next
+// read of it (often at once: a read, change and write of the same document) need not
+// decode it. Correct whether or not the write then commits, since an entry only says what
+// its text decodes to.
+func remember(b []byte, doc *types.Document) {
+	decoded.put(string(b), doc.DeepCopy())
+}
