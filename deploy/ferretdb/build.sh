@@ -40,7 +40,9 @@ grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$metadata" || {
 # (patches/sqlite_prefilter.go); a cache of decoded documents keyed by their stored text,
 # filled by reads and by writes (patches/sqlite_doc_cache.go); SQL debug lines built only
 # when debug logging is on (patches/fsql_debug_sql.go); leak tracking (a stack trace per
-# iterator) kept for debug builds only. And one for correctness: update, findAndModify and
+# iterator) kept for debug builds only; each statement of a bulk update closes its read
+# before the next one starts (upstream held them all open: more than 100 statements
+# stalled). And one for correctness: update, findAndModify and
 # delete hold a lock on what they change from their read to their write
 # (patches/handler_write_lock.go), so that a conditional update is a compare-and-set, as on
 # MongoDB.

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.common.store import upsert_if_newer
@@ -115,3 +115,17 @@ async def test_a_read_model_keeps_the_newest_state_whatever_order_events_arrive_
     await collection.insert_one({"_id": "legacy", "name": "before as_of"})
     assert await upsert_if_newer(collection, "legacy", {"name": "now"}, moments[0])
     assert (await collection.find_one({"_id": "legacy"}) or {})["name"] == "now"
+
+
+async def test_a_bulk_update_of_hundreds_of_documents_completes(
+    collection: AsyncCollection[dict[str, Any]],
+) -> None:
+    """Each statement of a bulk update reads and writes its own document. FerretDB as
+    released kept every statement's read open until the command returned, and stalled once
+    a command had more statements than its 100 pooled connections."""
+    await collection.insert_many([{"_id": f"p{n}", "n": 0} for n in range(300)])
+    updates = [UpdateOne({"_id": f"p{n}", "n": 0}, {"$set": {"n": n}}) for n in range(300)]
+    result = await asyncio.wait_for(collection.bulk_write(updates, ordered=False), timeout=120)
+    assert result.matched_count == 300
+    stored = {doc["_id"]: doc["n"] async for doc in collection.find({})}
+    assert stored == {f"p{n}": n for n in range(300)}
