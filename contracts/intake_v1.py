@@ -20,6 +20,7 @@ SCHEMA_VERSION = "1.4"
 
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
+PUPILS_RECORDED = "intake.pupils.recorded.v1"
 CONCERN_RAISED = "intake.concern.raised.v1"
 PUPIL_LEFT = "intake.pupil.left.v1"
 ENCOMPASS_NOTIFIED = "intake.encompass.notified.v1"
@@ -52,6 +53,15 @@ class PupilRecorded(_Payload):
     surname: str
     date_of_birth: date
     upn: str | None = None
+
+
+class PupilsRecorded(_Payload):
+    """Many pupils of one school added or updated at once (a roster import): the same as one
+    intake.pupil.recorded.v1 per pupil, published together. Each pupil's own event stays
+    stored with it in intake and is published alone only if this one could not be (a
+    consumer may see both: each carries the whole state, applied if newer)."""
+
+    pupils: list[PupilRecorded] = Field(min_length=1, max_length=1000)
 
 
 class Reporter(_Payload):
@@ -180,6 +190,7 @@ class AdultConcernRaised(_Payload):
 EVENTS: dict[str, type[BaseModel]] = {
     SCHOOL_RECORDED: SchoolRecorded,
     PUPIL_RECORDED: PupilRecorded,
+    PUPILS_RECORDED: PupilsRecorded,
     PUPIL_LEFT: PupilLeft,
     CONCERN_RAISED: ConcernRaised,
     ENCOMPASS_NOTIFIED: EncompassNotified,

@@ -101,7 +101,11 @@ QUEUES: tuple[QueueSpec, ...] = (
             *CASE_STEPS,
         ),
     ),
-    QueueSpec("records", "directory", (intake_v1.PUPIL_RECORDED, intake_v1.SCHOOL_RECORDED)),
+    QueueSpec(
+        "records",
+        "directory",
+        (intake_v1.PUPIL_RECORDED, intake_v1.PUPILS_RECORDED, intake_v1.SCHOOL_RECORDED),
+    ),
     QueueSpec(
         "case",
         "deadlines",
@@ -119,7 +123,11 @@ QUEUES: tuple[QueueSpec, ...] = (
             case_v1.RISK_ASSESSMENT_REVIEWED,
         ),
     ),
-    QueueSpec("case", "directory", (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED)),
+    QueueSpec(
+        "case",
+        "directory",
+        (intake_v1.SCHOOL_RECORDED, intake_v1.PUPIL_RECORDED, intake_v1.PUPILS_RECORDED),
+    ),
     QueueSpec("records", "audit", (case_v1.DEADLINE_MET,)),
     # A leaver with a file starts its transfer (only records knows whether a file exists).
     QueueSpec("records", "transfers", (intake_v1.PUPIL_LEFT,)),

@@ -18,7 +18,7 @@ from services.case.usecases.involve_named_children import concern_named_children
 from services.case.usecases.link_children import mirror_added, mirror_removed
 from services.case.usecases.meet_deadline import police_alert_acknowledged
 from services.case.usecases.open_adult_case import open_adult_case
-from services.case.usecases.record_pupil import record_pupil
+from services.case.usecases.record_pupil import record_pupil, record_pupils
 from services.case.usecases.record_school import record_school
 from services.common.runtime import ServiceRuntime
 
@@ -69,6 +69,7 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
         {
             intake_v1.SCHOOL_RECORDED: partial(record_school, ports),
             intake_v1.PUPIL_RECORDED: partial(record_pupil, ports),
+            intake_v1.PUPILS_RECORDED: partial(record_pupils, ports),
         },
     )
     runtime.consume(

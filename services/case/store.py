@@ -20,7 +20,12 @@ from services.case.store_cases import CaseFileQueries
 from services.case.store_watch import ChildWatchQueries
 from services.common.field_cipher import FieldCipher
 from services.common.outbox import ensure_outbox_index, load_keys, merge_updates, push_events
-from services.common.store import Document, insert_if_absent, upsert_if_newer
+from services.common.store import (
+    Document,
+    insert_if_absent,
+    upsert_if_newer,
+    upsert_many_if_newer,
+)
 from services.common.timers import Timers
 from services.common.unit_of_work import Event
 
@@ -130,6 +135,19 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
     ) -> None:
         state = {"trust_id": trust_id, "school_id": school_id, **pupil}
         await upsert_if_newer(self.pupils, case_key(school_id, pupil["pupil_id"]), state, as_of)
+
+    async def record_pupils(
+        self, school_id: str, trust_id: str, pupils: Sequence[Mapping[str, Any]], as_of: Any
+    ) -> None:
+        """`record_pupil` for many pupils of one school at once."""
+        states = [
+            (
+                case_key(school_id, pupil["pupil_id"]),
+                {"trust_id": trust_id, "school_id": school_id, **pupil},
+            )
+            for pupil in pupils
+        ]
+        await upsert_many_if_newer(self.pupils, states, as_of)
 
     # -- deadlines and their timers --------------------------------------------------------
 

@@ -163,6 +163,41 @@ class OutboxRelay:
         self._since.setdefault((collection.name, doc_id), time.monotonic())
         self._wake.set()
 
+    async def publish_together(
+        self,
+        collection: AsyncCollection[Document],
+        documents: Sequence[Document],
+        together: Envelope[BaseModel],
+    ) -> None:
+        """Documents just inserted with one pending event each, published as one event that
+        stands for all of theirs (`together`; a roster's pupils), then marked published in
+        one write. Their own events stay stored: if the publish or the mark fails, each
+        document is queued to publish its own (consumers take a repeat as a no-op)."""
+        if not documents:
+            return
+        try:
+            await self._publish(
+                together.event_id, together.event_type, together.model_dump_json().encode()
+            )
+            self._count("events_published", together.event_type)
+            await collection.update_many(
+                {"_id": {"$in": [d["_id"] for d in documents]}, "outbox_count": 1},
+                {
+                    "$set": {
+                        "outbox.0.state": "published",
+                        "outbox.0.published_at": utc_now(),
+                        "outbox_pending": False,
+                    }
+                },
+            )
+        except Exception as exc:
+            log.warning(
+                "publishing together failed; each document publishes its own",
+                extra={"collection": collection.name, "error": type(exc).__name__},
+            )
+            for document in documents:
+                self.enqueue(collection, document["_id"], written=document)
+
     def backlog(self) -> OutboxBacklog:
         """What this relay has been handed and not yet published (documents another
         replica wrote are counted here only once a sweep finds them)."""

@@ -6,12 +6,14 @@ indexes, find_one_and_update, upserts. No transactions, no change streams.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from pymongo import AsyncMongoClient, monitoring
+from pymongo import AsyncMongoClient, UpdateOne, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import (
     AutoReconnect,
+    BulkWriteError,
     ConnectionFailure,
     DuplicateKeyError,
     NetworkTimeout,
@@ -21,6 +23,7 @@ from pymongo.errors import (
 from services.common.settings import CommonSettings
 
 Document = dict[str, Any]
+DUPLICATE_KEY = 11000
 
 # Failures worth retrying: the store is briefly out of reach, not the request is wrong.
 TRANSIENT_STORE_ERRORS: tuple[type[Exception], ...] = (
@@ -79,11 +82,30 @@ async def upsert_if_newer(
     One conditional upsert: it matches a stored copy that is older (or has no `as_of`), and
     inserts when there is none; a newer copy makes the insert a duplicate key. Atomic on
     MongoDB and on the local FerretDB build (deploy/ferretdb/patches/handler_write_lock.go)."""
-    older = {"$or": [{"as_of": {"$lt": as_of}}, {"as_of": None}]}
     try:
-        await collection.update_one(
-            {"_id": doc_id, **older}, {"$set": {**state, "as_of": as_of}}, upsert=True
-        )
+        await collection.update_one(*_if_newer(doc_id, state, as_of), upsert=True)
     except DuplicateKeyError:
         return False  # what is stored is as new or newer
     return True
+
+
+async def upsert_many_if_newer(
+    collection: AsyncCollection[Document], states: Sequence[tuple[str, Document]], as_of: Any
+) -> None:
+    """`upsert_if_newer` for many documents in one bulk write (a roster's pupils)."""
+    if not states:
+        return
+    writes = [UpdateOne(*_if_newer(doc_id, state, as_of), upsert=True) for doc_id, state in states]
+    try:
+        await collection.bulk_write(writes, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(error.get("code") != DUPLICATE_KEY for error in errors):
+            raise  # a duplicate key is a newer copy stored; anything else is a failure
+
+
+def _if_newer(doc_id: str, state: Document, as_of: Any) -> tuple[Document, Document]:
+    """The filter and update of a conditional upsert: a stored copy that is older (or has
+    no `as_of`) matches; none at all inserts; a newer one makes it a duplicate key."""
+    older = {"$or": [{"as_of": {"$lt": as_of}}, {"as_of": None}]}
+    return {"_id": doc_id, **older}, {"$set": {**state, "as_of": as_of}}

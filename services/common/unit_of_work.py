@@ -290,6 +290,13 @@ class DocumentWriter:
         for document in documents:
             self._relay.enqueue(collection, document["_id"], written=document)
 
+    async def publish_together(
+        self, collection: AsyncCollection[Document], documents: Sequence[Document], together: Event
+    ) -> None:
+        """Documents a bulk store method just inserted, each with one pending event, published
+        as one event standing for theirs (services.common.outbox.OutboxRelay)."""
+        await self._relay.publish_together(collection, documents, together)
+
     async def _sealing(
         self, collection: AsyncCollection[Document], edit: DocumentEdit
     ) -> Sealing | None:

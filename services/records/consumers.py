@@ -13,7 +13,7 @@ from services.records.usecases import adult_case_events
 from services.records.usecases.add_to_chronology import add_to_chronology
 from services.records.usecases.admin_audit import record_admin_action
 from services.records.usecases.audit_deadline_met import audit_deadline_met
-from services.records.usecases.record_pupil import record_pupil
+from services.records.usecases.record_pupil import record_pupil, record_pupils
 from services.records.usecases.record_school import record_school
 from services.records.usecases.start_transfer import transfer_for_leaver
 
@@ -33,6 +33,7 @@ def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
         "records.directory",
         {
             intake_v1.PUPIL_RECORDED: partial(record_pupil, ports),
+            intake_v1.PUPILS_RECORDED: partial(record_pupils, ports),
             intake_v1.SCHOOL_RECORDED: partial(record_school, ports),
         },
     )

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.field_cipher import FieldCipher
-from services.common.store import Document, insert_if_absent, upsert_if_newer
+from services.common.store import (
+    Document,
+    insert_if_absent,
+    upsert_if_newer,
+    upsert_many_if_newer,
+)
 from services.records.store_admin_log import AdminLogQueries
 from services.records.store_adult_cases import AdultCaseRecords
 from services.records.store_chains import ChainStore
@@ -74,6 +79,16 @@ class RecordsStore(TransferStore, AdminLogQueries, AdultCaseRecords):
         """Keep the newest of what intake said about a pupil; False if this was older."""
         return await upsert_if_newer(
             self.children, _child_id(school_id, pupil_id), dict(state), as_of
+        )
+
+    async def record_children(
+        self, school_id: str, states: Sequence[Mapping[str, Any]], as_of: datetime
+    ) -> None:
+        """`record_child` for many pupils of one school at once (each with its `pupil_id`)."""
+        await upsert_many_if_newer(
+            self.children,
+            [(_child_id(school_id, state["pupil_id"]), dict(state)) for state in states],
+            as_of,
         )
 
     async def school(self, school_id: str) -> Document | None:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from services.intake.domain.roster import ROSTER_COLUMNS
 from tests.integration.encompass_world import SAMPLES, import_roster, register_school
-from tests.support.api import School, bearer, token, unique
+from tests.support.api import School, bearer, eventually, token, unique
 
 HEADER = ",".join(ROSTER_COLUMNS)
 OAKFIELD = (SAMPLES / "roster" / "oakfield_primary.csv").read_bytes()
@@ -167,3 +167,38 @@ async def test_a_school_carries_its_urn(clients):
     assert renamed.json()["urn"] == "116789"
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["field"] == "urn"
+
+
+async def test_case_and_records_learn_every_new_pupil_and_intake_marks_each_published(
+    clients, school: School, mongo
+):
+    """A roster's new pupils go out as one event (intake.pupils.recorded.v1), not one
+    each; each pupil's own event is then marked published, so none is sent again."""
+    response = await import_roster(school, OAKFIELD)
+    assert response.status_code == 200, response.text
+    ids = [f"OAK-{n:04d}" for n in range(1, 11)]
+
+    async def known() -> tuple[set[str], set[str]]:
+        case = {
+            d["pupil_id"]
+            async for d in mongo("case")["children"].find({"school_id": school.school_id})
+        }
+        records = {
+            d["pupil_id"]
+            async for d in mongo("records")["children"].find({"school_id": school.school_id})
+        }
+        return case, records
+
+    case, records = await eventually(known, lambda found: found == (set(ids), set(ids)), timeout=60)
+    assert case == set(ids) and records == set(ids)
+    assert {d["surname"] async for d in mongo("case")["children"].find({"pupil_id": "OAK-0001"})}
+
+    async def pending() -> list[str]:
+        cursor = mongo("intake")["pupils"].find(
+            {"school_id": school.school_id, "outbox_pending": True}
+        )
+        return [d["pupil_id"] async for d in cursor]
+
+    assert await eventually(pending, lambda left: not left, timeout=60) == []
+    stored = await mongo("intake")["pupils"].find_one({"_id": f"{school.school_id}/OAK-0001"})
+    assert stored is not None and stored["outbox"][0]["state"] == "published"

@@ -24,6 +24,13 @@ class RecordingRelay:
 
     def __init__(self) -> None:
         self.enqueued: list[tuple[str, Any]] = []
+        self.together: list[Any] = []  # events published for several documents at once
+
+    async def publish_together(self, collection: Any, documents: Any, together: Any) -> None:
+        """The documents are handed over like any other; the event standing for them is kept."""
+        if documents:
+            self.together.append(together)
+        self.enqueued.extend((collection.name, document["_id"]) for document in documents)
 
     def enqueue(self, collection: Any, doc_id: Any, written: Any = None) -> None:
         self.enqueued.append((collection.name, doc_id))

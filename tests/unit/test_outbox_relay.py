@@ -158,3 +158,29 @@ async def test_an_event_added_while_the_relay_publishes_is_published_next():
     assert published == [document["outbox"][0]["event_id"], later["event_id"]]
     assert document["outbox_pending"] is False
     assert all(entry["state"] == "published" for entry in document["outbox"])
+
+
+async def test_documents_published_together_publish_their_own_events_if_that_fails():
+    """A roster's new pupils go out as one event; if the broker refuses it, nothing is lost:
+    each pupil's own stored event is queued and published alone."""
+    document = pending_concern()
+    collection = FlakyCollection(document, failures=0)
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    together = concern_raised(school, "p-1")  # type: ignore[arg-type]
+    published: list[str] = []
+    broker_down = True
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        if broker_down:
+            raise ConnectionError("broker away")
+        published.append(event_id)
+
+    relay = OutboxRelay(publish, poll_seconds=0.1, sweep_seconds=300, backoff=lambda _: 0.0)
+    relay.watch(collection)  # type: ignore[arg-type]
+    await relay.publish_together(collection, [document], together)  # type: ignore[arg-type]
+    assert published == [] and document["outbox_pending"] is True
+
+    broker_down = False
+    assert await relay.relay_once() == 1
+    assert published == [document["outbox"][0]["event_id"]]
+    assert document["outbox_pending"] is False

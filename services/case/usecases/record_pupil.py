@@ -16,3 +16,13 @@ async def record_pupil(ports: CasePorts, event: Envelope[intake_v1.PupilRecorded
         event.payload.model_dump(mode="json"),
         as_of=event.occurred_at,
     )
+
+
+async def record_pupils(ports: CasePorts, event: Envelope[intake_v1.PupilsRecorded]) -> None:
+    """Many pupils of one school at once (a roster import), each as `record_pupil` would."""
+    await ports.store.record_pupils(
+        event.school_id,
+        event.trust_id,
+        [pupil.model_dump(mode="json") for pupil in event.payload.pupils],
+        as_of=event.occurred_at,
+    )

@@ -14,7 +14,7 @@ Every pupil document carries the keys the matcher looks pupils up by: `surname_k
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -22,7 +22,14 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from contracts.envelope import Actor, Envelope, Subject
-from contracts.intake_v1 import PUPIL_LEFT, PUPIL_RECORDED, PupilLeft, PupilRecorded
+from contracts.intake_v1 import (
+    PUPIL_LEFT,
+    PUPIL_RECORDED,
+    PUPILS_RECORDED,
+    PupilLeft,
+    PupilRecorded,
+    PupilsRecorded,
+)
 from services.common.events import make_envelope
 from services.intake.domain.matching import Candidate
 from services.intake.domain.names import forename_keys, surname_key
@@ -152,6 +159,23 @@ def pupil_recorded(
         trust_id=trust_id,
         school_id=school_id,
         subject=Subject(kind="child", id=state["pupil_id"]),
+        actor=actor,
+        occurred_at=at,
+    )
+
+
+def pupils_recorded(
+    school_id: str, trust_id: str, recorded: Sequence[Event], actor: Actor, at: datetime
+) -> Event:
+    """intake.pupils.recorded.v1: one event standing for these pupils' own
+    intake.pupil.recorded.v1 events (one school's, from one import, all at `at`)."""
+    payload = PupilsRecorded(pupils=[event.payload for event in recorded])  # type: ignore[misc]
+    return make_envelope(
+        PUPILS_RECORDED,
+        payload,
+        trust_id=trust_id,
+        school_id=school_id,
+        subject=Subject(kind="school", id=school_id),
         actor=actor,
         occurred_at=at,
     )

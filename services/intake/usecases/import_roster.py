@@ -22,7 +22,7 @@ from typing import Any
 
 from contracts.admin_actions import AdminAction
 from contracts.envelope import Actor
-from contracts.intake_v1 import ADMIN_ACTION_RECORDED
+from contracts.intake_v1 import ADMIN_ACTION_RECORDED, PUPIL_RECORDED
 from contracts.vocabulary import Role
 from services.common.access import school_in_reach
 from services.common.admin_audit import action_document, admin_action_recorded
@@ -36,6 +36,7 @@ from services.intake.domain.pupil_records import (
     pupil_document,
     pupil_left,
     pupil_recorded,
+    pupils_recorded,
 )
 from services.intake.domain.roster import RejectedRow, RosterFormatError, RosterPupil, parse_roster
 from services.intake.domain.schools import pupil_key
@@ -80,6 +81,11 @@ class _Import:
 
     def key(self, pupil: RosterPupil) -> str:
         return pupil_key(self.school["_id"], pupil.pupil_id)
+
+    def together(self, recorded: Sequence[Event]) -> Event:
+        """One event standing for these new pupils' own records."""
+        school = self.school
+        return pupils_recorded(school["_id"], school["trust_id"], recorded, self.actor, self.now)
 
     def events(self, plan: PupilPlan) -> list[Event]:
         school_id, trust_id = self.school["_id"], self.school["trust_id"]
@@ -172,9 +178,21 @@ async def _insert(
             for pupil, plan in zip(chunk, plans, strict=True)
         ]
         lost, stored = await store.insert_new_pupils(documents)
-        ports.writer.enqueue_written(
-            store.pupils, [doc for i, doc in enumerate(stored) if i not in lost]
-        )
+        # The new pupils whose one event is their record go out as one event; any other
+        # (a leaver has two) publishes its own.
+        together, alone = [], []
+        for position, (_document, events) in enumerate(documents):
+            if position in lost:
+                continue
+            one_record = len(events) == 1 and events[0].event_type == PUPIL_RECORDED
+            (together if one_record else alone).append(position)
+        ports.writer.enqueue_written(store.pupils, [stored[i] for i in alone])
+        if together:
+            await ports.writer.publish_together(
+                store.pupils,
+                [stored[i] for i in together],
+                run.together([documents[i][1][0] for i in together]),
+            )
         for index, (pupil, plan) in enumerate(zip(chunk, plans, strict=True)):
             if index in lost:
                 raced.append(pupil)

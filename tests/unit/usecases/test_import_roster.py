@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.intake_v1 import ADMIN_ACTION_RECORDED, PUPIL_LEFT, PUPIL_RECORDED
+from contracts.intake_v1 import ADMIN_ACTION_RECORDED, PUPIL_LEFT, PUPIL_RECORDED, PUPILS_RECORDED
 from services.common.errors import Invalid, NotFound
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.schools import PupilDetails
@@ -45,6 +45,11 @@ async def test_an_import_creates_each_pupil_with_its_events(world):
     assert await outbox_of(ports.store.pupils, "oak/OAK-0007") == [PUPIL_RECORDED, PUPIL_LEFT]
     assert await outbox_of(ports.store.pupils, "oak/OAK-0001") == [PUPIL_RECORDED]
     assert len(pupils_published(relay)) == 10
+    # The nine whose one event is their record go out as one event; the leaver alone.
+    (together,) = relay.together
+    assert together.event_type == PUPILS_RECORDED and together.subject.id == "oak"
+    named = sorted(pupil.pupil_id for pupil in together.payload.pupils)
+    assert named == sorted(f"OAK-{n:04d}" for n in range(1, 11) if n != 7)
 
 
 async def test_the_same_file_again_changes_and_publishes_nothing(world):
