@@ -150,8 +150,10 @@ async def _notified_events(
 
 
 async def _settle(mongo: AsyncMongoClient[Any], prefix: str, rabbit_url: str) -> None:
-    """Until intake has published every roster event and the consumers have taken them."""
+    """Until intake has published every roster event and case and records have stored
+    every pupil (a message taken but not yet handled counts as not settled)."""
     pupils = mongo[f"{prefix}intake"]["pupils"]
+    stored_by = [mongo[f"{prefix}{service}"]["children"] for service in ("case", "records")]
     connection = await aio_pika.connect(rabbit_url)
     try:
         channel = await connection.channel()
@@ -162,8 +164,11 @@ async def _settle(mongo: AsyncMongoClient[Any], prefix: str, rabbit_url: str) ->
                 queue = await channel.declare_queue(name, passive=True)
                 waiting += queue.declaration_result.message_count or 0
             if unpublished == 0 and waiting == 0:
-                return
-            await asyncio.sleep(5)
+                expected = await pupils.count_documents({})
+                counts = [await children.count_documents({}) for children in stored_by]
+                if all(count >= expected for count in counts):
+                    return
+            await asyncio.sleep(1)
     finally:
         await connection.close()
 
