@@ -53,4 +53,4 @@ class Busy(UseCaseError):
 class EditConflict(Busy):
     """Another process wrote the document between this edit's read and its write (the
     version it read no longer matches): nothing was written; reading again and redoing the
-    change is safe (a consumer does so at once, services.common.consuming)."""
+    change is safe (a consumer does so within the handler, services.common.consuming)."""

@@ -280,6 +280,7 @@ class OutboxRelay:
     async def _relay(
         self, collection: AsyncCollection[Document], doc_id: Any
     ) -> tuple[int, float | None]:
+        """Events published, and in how many seconds to try again (None: done)."""
         document = self._written.pop((collection.name, doc_id), None)
         if document is None:
             # `_id`-only lookups: FerretDB answers them from its primary key.

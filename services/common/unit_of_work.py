@@ -17,7 +17,7 @@ Collections declared with `guard_by_version` take no store lock: an edit is writ
 the document still has the version it read (a compare-and-set on MongoDB, and on the local
 FerretDB build, deploy/ferretdb/patches/handler_write_lock.go), writers in one process take
 turns in memory, and another process's edit in between makes this one raise EditConflict,
-which a consumer retries at once. The relay marks their events without a lock too. An edit
+which a consumer redoes within the handler (an API caller gets 503, try again). An edit
 that sets or clears a timer passes `ordered=True` and also takes the store lock, so that
 timer writes keep the order of the document writes they follow (services.common.timers).
 """
