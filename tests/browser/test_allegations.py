@@ -8,7 +8,8 @@ not-found page), not the pointer in the child's file."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
@@ -77,11 +78,12 @@ def test_a_teacher_reports_and_the_headteacher_works_the_case(
     page.get_by_label("Their name").fill(name)
     page.get_by_label("A member of staff").check()
     page.get_by_label("Their Harbour sign-in ID (optional)").fill("teacher-9")
-    today = datetime.now(UTC)
-    page.get_by_label("Day").fill(str(today.day))
-    page.get_by_label("Month").fill(str(today.month))
-    page.get_by_label("Year").fill(str(today.year))
-    page.get_by_label("Time").fill("08:30")
+    # An hour ago on the school's clock: a fixed time of day is still to come after midnight.
+    seen = datetime.now(ZoneInfo("Europe/London")) - timedelta(hours=1)
+    page.get_by_label("Day").fill(str(seen.day))
+    page.get_by_label("Month").fill(str(seen.month))
+    page.get_by_label("Year").fill(str(seen.year))
+    page.get_by_label("Time").fill(seen.strftime("%H:%M"))
     page.get_by_label("What happened?").fill("Grabbed a pupil by the arm in the corridor.")
     page.get_by_label("Pupil's name").fill("hart")
     page.get_by_role("button", name="Find pupil").click()
