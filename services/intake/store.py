@@ -22,7 +22,7 @@ from services.common.outbox import (
     with_outbox,
 )
 from services.common.retries import gather_limited, retry_busy
-from services.common.store import Document
+from services.common.store import DUPLICATE_KEY, Document
 from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
 from services.intake.domain.roster import ROSTER_COLUMNS
@@ -240,7 +240,7 @@ async def _insert_new(
         except BulkWriteError as exc:
             lost = set()
             for error in exc.details.get("writeErrors", []):
-                if error.get("code") != 11000:
+                if error.get("code") != DUPLICATE_KEY:
                     raise
                 lost.add(error["index"])
             return lost
