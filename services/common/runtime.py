@@ -32,7 +32,7 @@ from services.common.dead_letter_watch import DeadLetterWatch
 from services.common.field_cipher import FieldCipher
 from services.common.locks import DocumentLocks
 from services.common.metrics import ServiceMetrics
-from services.common.outbox import OutboxRelay
+from services.common.outbox_relay import OutboxRelay
 from services.common.settings import CommonSettings
 from services.common.store import Document, make_client, ping
 from services.common.store_commands import StoreCommandCounts

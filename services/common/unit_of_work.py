@@ -10,7 +10,7 @@ the document to the relay.
     # written; the relay publishes the event
 
 Every writer of a document with an outbox goes through here (services.common.locks says
-why the lock; the relay needs none, services.common.outbox says why). Documents written
+why the lock; the relay needs none, services.common.outbox_relay says why). Documents written
 once with their events (a concern) use `insert`, which needs no lock.
 
 Collections declared with `guard_by_version` take no store lock: an edit is written only if
@@ -42,13 +42,8 @@ from services.common.field_cipher import (
     sealed_change,
 )
 from services.common.locks import DocumentLocks, LocalLocks, LockBusy, lock_key
-from services.common.outbox import (
-    OutboxRelay,
-    load_keys,
-    merge_updates,
-    push_events,
-    with_outbox,
-)
+from services.common.outbox import load_keys, merge_updates, push_events, with_outbox
+from services.common.outbox_relay import OutboxRelay
 from services.common.retries import retry_busy
 from services.common.store import Document
 
@@ -294,7 +289,7 @@ class DocumentWriter:
         self, collection: AsyncCollection[Document], documents: Sequence[Document], together: Event
     ) -> None:
         """Documents a bulk store method just inserted, each with one pending event, published
-        as one event standing for theirs (services.common.outbox.OutboxRelay)."""
+        as one event standing for theirs (services.common.outbox_relay.OutboxRelay)."""
         await self._relay.publish_together(collection, documents, together)
 
     async def _sealing(

@@ -18,7 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from services.common.errors import EditConflict
 from services.common.locks import DocumentLocks
-from services.common.outbox import OutboxRelay
+from services.common.outbox_relay import OutboxRelay
 from services.common.unit_of_work import DocumentWriter
 from tests.support.events import concern_raised
 from tests.support.stack import TestStack

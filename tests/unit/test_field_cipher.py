@@ -17,7 +17,7 @@ from services.common.field_cipher import (
     new_kek,
 )
 from services.common.locks import DocumentLocks
-from services.common.outbox import OutboxRelay
+from services.common.outbox_relay import OutboxRelay
 from services.common.unit_of_work import DocumentWriter
 from tests.support.memory import memory_db
 

@@ -20,7 +20,7 @@ from services.common.consuming import PermanentFailure, _deliver
 from services.common.errors import Busy
 from services.common.logs import JsonFormatter
 from services.common.metrics import ServiceMetrics, metrics_router
-from services.common.outbox import OutboxRelay
+from services.common.outbox_relay import OutboxRelay
 from tests.support.events import concern_raised
 from tests.unit.test_outbox_relay import FlakyCollection, pending_concern
 

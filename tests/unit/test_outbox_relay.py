@@ -10,7 +10,8 @@ from typing import Any
 from pymongo.errors import AutoReconnect
 
 from contracts.envelope import utc_now
-from services.common.outbox import EPOCH, OutboxRelay, outbox_entry
+from services.common.outbox import EPOCH, outbox_entry
+from services.common.outbox_relay import OutboxRelay
 from tests.support.events import concern_raised
 
 
