@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from contracts.admin_actions import AdminActionRecorded
 from contracts.adult_cases import AdultSubject
 from contracts.child_vocabulary import Part
+from contracts.envelope import Envelope
 from contracts.vocabulary import BodyArea, BodyView, Category, MarkKind
 
 # 1.1: ConcernRaised.body_map (optional, default []).
 # 1.2: PupilLeft.destination_urn (optional).
 # 1.3: intake.adult_concern.raised.v1 (a concern about an adult).
 # 1.4: ConcernRaised.other_pupils_involved (optional, default []).
-SCHEMA_VERSION = "1.4"
+# 1.5: intake.pupils.recorded.v1 and intake.encompass.notified_together.v1 (many events of
+#      one kind published as one message).
+SCHEMA_VERSION = "1.5"
 
 SCHOOL_RECORDED = "intake.school.recorded.v1"
 PUPIL_RECORDED = "intake.pupil.recorded.v1"
@@ -25,6 +28,7 @@ CONCERN_RAISED = "intake.concern.raised.v1"
 PUPIL_LEFT = "intake.pupil.left.v1"
 ENCOMPASS_NOTIFIED = "intake.encompass.notified.v1"
 ENCOMPASS_AMENDED = "intake.encompass.amended.v1"
+ENCOMPASS_NOTIFIED_TOGETHER = "intake.encompass.notified_together.v1"
 ADMIN_ACTION_RECORDED = "intake.admin.action_recorded.v1"
 ADULT_CONCERN_RAISED = "intake.adult_concern.raised.v1"
 
@@ -171,6 +175,23 @@ class EncompassAmended(EncompassNotified):
     )
 
 
+class EncompassNotifiedTogether(_Payload):
+    """Many children of one school notified in one police delivery (a batch file): each
+    child's own intake.encompass.notified.v1, whole, carried in one message. Each stays
+    stored with its notice in intake and is published alone only if this one could not be;
+    consumers key every effect by the inner event's id, so a child seen both ways is
+    handled once."""
+
+    events: list[Envelope[EncompassNotified]] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _only_notified(self) -> Self:
+        for event in self.events:
+            if event.event_type != ENCOMPASS_NOTIFIED:
+                raise ValueError(f"events must be {ENCOMPASS_NOTIFIED}, not {event.event_type}")
+        return self
+
+
 class AdultConcernRaised(_Payload):
     """A member of staff raised a concern about an adult who works with the school's
     children (KCSIE Part 4). Carries the full content for the adult case's own chronology;
@@ -195,6 +216,7 @@ EVENTS: dict[str, type[BaseModel]] = {
     CONCERN_RAISED: ConcernRaised,
     ENCOMPASS_NOTIFIED: EncompassNotified,
     ENCOMPASS_AMENDED: EncompassAmended,
+    ENCOMPASS_NOTIFIED_TOGETHER: EncompassNotifiedTogether,
     ADMIN_ACTION_RECORDED: AdminActionRecorded,
     ADULT_CONCERN_RAISED: AdultConcernRaised,
 }

@@ -80,6 +80,7 @@ QUEUES: tuple[QueueSpec, ...] = (
         (
             intake_v1.CONCERN_RAISED,
             intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER,
             intake_v1.ENCOMPASS_AMENDED,
             case_v1.ACTION_OVERDUE,
             case_v1.PATTERN_DETECTED,
@@ -97,6 +98,7 @@ QUEUES: tuple[QueueSpec, ...] = (
         (
             intake_v1.CONCERN_RAISED,
             intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER,
             intake_v1.ENCOMPASS_AMENDED,
             *CASE_STEPS,
         ),
@@ -112,6 +114,7 @@ QUEUES: tuple[QueueSpec, ...] = (
         (
             intake_v1.CONCERN_RAISED,
             intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER,
             intake_v1.PUPIL_LEFT,
             notification_v1.ALERT_ACKNOWLEDGED,
             # The case file's own steps that start or meet a deadline.
@@ -177,6 +180,7 @@ QUEUES: tuple[QueueSpec, ...] = (
         (
             intake_v1.CONCERN_RAISED,
             intake_v1.ENCOMPASS_NOTIFIED,
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER,
             case_v1.REFERRAL_MADE,
             case_v1.CASE_CLOSED,
         ),

@@ -21,6 +21,7 @@ from services.case.usecases.open_adult_case import open_adult_case
 from services.case.usecases.record_pupil import record_pupil, record_pupils
 from services.case.usecases.record_school import record_school
 from services.common.runtime import ServiceRuntime
+from services.common.together import each_event
 
 
 def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
@@ -30,6 +31,9 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             intake_v1.CONCERN_RAISED: partial(start_deadline.concern_raised, ports),
             intake_v1.ENCOMPASS_NOTIFIED: partial(
                 start_deadline.police_notification_received, ports
+            ),
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(
+                partial(start_deadline.police_notification_received, ports)
             ),
             intake_v1.PUPIL_LEFT: partial(start_deadline.pupil_left, ports),
             notification_v1.ALERT_ACKNOWLEDGED: partial(police_alert_acknowledged, ports),
@@ -78,6 +82,9 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             intake_v1.CONCERN_RAISED: partial(watch_patterns.concern_raised, ports),
             intake_v1.ENCOMPASS_NOTIFIED: partial(
                 watch_patterns.police_notification_received, ports
+            ),
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(
+                partial(watch_patterns.police_notification_received, ports)
             ),
             case_v1.REFERRAL_MADE: partial(watch_patterns.referral_made, ports),
             case_v1.CASE_CLOSED: partial(watch_patterns.case_closed, ports),

@@ -6,6 +6,7 @@ from functools import partial
 
 from contracts import case_v1, intake_v1, records_v1
 from services.common.runtime import ServiceRuntime
+from services.common.together import each_event
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.alert_case_managers import (
     adult_case_opened,
@@ -31,6 +32,9 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
         {
             intake_v1.CONCERN_RAISED: partial(raise_alert_for_concern, ports),
             intake_v1.ENCOMPASS_NOTIFIED: partial(raise_alert_for_police_notification, ports),
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(
+                partial(raise_alert_for_police_notification, ports)
+            ),
             intake_v1.ENCOMPASS_AMENDED: partial(amend_alert, ports),
             case_v1.ACTION_OVERDUE: partial(raise_alert_for_overdue_action, ports),
             case_v1.PATTERN_DETECTED: partial(raise_alert_for_pattern, ports),

@@ -7,6 +7,7 @@ from functools import partial
 from contracts import case_v1, intake_v1, notification_v1
 from contracts.topology import ADULT_CASE_STEPS
 from services.common.runtime import ServiceRuntime
+from services.common.together import each_event
 from services.records.domain.chronology import CASE_STEPS
 from services.records.ports import RecordsPorts
 from services.records.usecases import adult_case_events
@@ -25,6 +26,7 @@ def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
         {
             intake_v1.CONCERN_RAISED: chronology,
             intake_v1.ENCOMPASS_NOTIFIED: chronology,
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(chronology),
             intake_v1.ENCOMPASS_AMENDED: chronology,
             **dict.fromkeys(CASE_STEPS, chronology),
         },

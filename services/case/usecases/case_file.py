@@ -13,9 +13,9 @@ from services.case.domain.case_access import may_write
 from services.case.domain.cases import case_key, new_case
 from services.case.ports import CasePorts
 from services.common.auth import Principal
+from services.common.document_edit import DocumentEdit
 from services.common.errors import Conflict, NotFound
 from services.common.store import Document
-from services.common.unit_of_work import DocumentEdit
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from contracts.envelope import Envelope
 from services.case.domain import deadline_phases
 from services.case.domain.deadlines import early_meet_key
 from services.case.ports import CasePorts
+from services.common.document_edit import DocumentEdit
 from services.common.store import Document
-from services.common.unit_of_work import DocumentEdit
 
 
 async def meet_deadline(

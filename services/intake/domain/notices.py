@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,7 +28,12 @@ from pydantic import BaseModel
 
 from contracts import intake_v1
 from contracts.envelope import Actor, Envelope, Subject
-from contracts.intake_v1 import ENCOMPASS_AMENDED, ENCOMPASS_NOTIFIED
+from contracts.intake_v1 import (
+    ENCOMPASS_AMENDED,
+    ENCOMPASS_NOTIFIED,
+    ENCOMPASS_NOTIFIED_TOGETHER,
+    EncompassNotifiedTogether,
+)
 from services.common.auth import Principal
 from services.common.events import make_envelope
 from services.intake.domain.encompass import (
@@ -198,6 +204,34 @@ def notified_event(record: dict[str, Any], actor: Actor, at: datetime) -> Event:
     """The child is matched: the school's Key Adults are told (once per notice)."""
     payload = notified_payload(record)
     return _record_event(ENCOMPASS_NOTIFIED, payload, record, actor, at, "notified")
+
+
+# Children per intake.encompass.notified_together.v1 (the contract's limit).
+TOGETHER = 500
+
+
+def notified_together(notified: Sequence[Event], actor: Actor, at: datetime) -> list[Event]:
+    """intake.encompass.notified_together.v1 messages carrying these
+    intake.encompass.notified.v1 events whole: one per school and up to TOGETHER children."""
+    by_school: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for event in notified:
+        by_school[(event.trust_id, event.school_id)].append(event)
+    messages = []
+    for (trust_id, school_id), events in by_school.items():
+        for start in range(0, len(events), TOGETHER):
+            payload = EncompassNotifiedTogether(events=events[start : start + TOGETHER])  # type: ignore[arg-type]
+            messages.append(
+                make_envelope(
+                    ENCOMPASS_NOTIFIED_TOGETHER,
+                    payload,
+                    trust_id=trust_id,
+                    school_id=school_id,
+                    subject=Subject(kind="school", id=school_id),
+                    actor=actor,
+                    occurred_at=at,
+                )
+            )
+    return messages
 
 
 def amended_event(record: dict[str, Any], actor: Actor, at: datetime) -> Event:

@@ -39,6 +39,7 @@ from services.intake.domain.notices import (
     new_notice,
     notice_id,
     notified_event,
+    notified_together,
     stored_content,
 )
 from services.intake.ports import IntakePorts
@@ -144,15 +145,30 @@ async def _insert_new(
     store = delivery.ports.store
     documents = [_new_notice(delivery, item, match_of[item.index]) for item in items]
     lost, stored = await store.insert_new_notices(documents)
-    published = []
+    published, notified = [], []
     for position, (item, (document, events)) in enumerate(zip(items, documents, strict=True)):
         if position in lost:
             continue
         outcomes[item.index] = document["state"]  # matched | unmatched
         if events:
             published.append(stored[position])
-    delivery.ports.writer.enqueue_written(store.notices, published)
+            notified.extend(events)
+    await _publish(delivery, published, notified)
     return [item for position, item in enumerate(items) if position in lost]
+
+
+async def _publish(delivery: _Delivery, stored: list[Document], notified: list[Event]) -> None:
+    """A single child's event goes out alone; a batch's go out together, a message per
+    school (each notice's own event stays stored, published alone if this fails)."""
+    store, writer = delivery.ports.store, delivery.ports.writer
+    if len(stored) <= 1:
+        writer.enqueue_written(store.notices, stored)
+        return
+    actor = Actor(kind="sender", id=delivery.sender_id)
+    by_id = {document["_id"]: document for document in stored}
+    for message in notified_together(notified, actor, delivery.received_at):
+        carried = [by_id[event.payload.notification_id] for event in message.payload.events]  # type: ignore[attr-defined]
+        await writer.publish_together(store.notices, carried, message)
 
 
 def _new_notice(delivery: _Delivery, item: _Item, match: Match) -> tuple[Document, list[Event]]:

@@ -24,9 +24,9 @@ from datetime import datetime
 from typing import Any
 
 from contracts.vocabulary import Priority
+from services.common.document_edit import DocumentEdit
 from services.common.errors import Busy
 from services.common.store import Document
-from services.common.unit_of_work import DocumentEdit
 from services.notification.domain.delivery import planned_deliveries
 from services.notification.domain.escalation import (
     EventReason,

@@ -3,7 +3,7 @@ re-send, or amended; events go out only for matched children, and once per fact.
 
 import pytest
 
-from contracts.intake_v1 import ENCOMPASS_AMENDED, ENCOMPASS_NOTIFIED
+from contracts.intake_v1 import ENCOMPASS_AMENDED, ENCOMPASS_NOTIFIED, ENCOMPASS_NOTIFIED_TOGETHER
 from tests.support.memory import outbox_of
 from tests.unit.usecases.intake_ports import ZOE, memory_intake, notice, pupil_doc, receive
 
@@ -109,3 +109,42 @@ async def test_each_child_of_an_incident_has_its_own_outcome(world):
     assert [outcome for _, outcome in outcomes] == ["matched", "unmatched"]
     first, second = [await ports.store.notice(notice_id) for notice_id, _ in outcomes]
     assert first["incident_id"] == second["incident_id"]
+
+
+async def test_a_batchs_children_go_out_together_one_message_per_school(world):
+    ports, relay = world
+    await ports.store.schools.insert_one(
+        {"_id": "elm", "trust_id": "severn", "name": "Elmbridge", "urn": "118000"}
+    )
+    alfie = {"forename": "Alfie", "surname": "O'Brien", "date_of_birth": "2016-01-31"}
+    await ports.store.pupils.insert_many(
+        [
+            pupil_doc("oak", "severn", "OAK-2", forename="Alfie", date_of_birth="2016-01-31"),
+            pupil_doc("elm", "severn", "ELM-1", forename="Ruby"),
+        ]
+    )
+    outcomes = await receive(
+        ports,
+        notice(
+            {**ZOE, "school_urn": "116789"},
+            {**alfie, "school_urn": "116789"},
+            {**ZOE, "forename": "Ruby", "school_urn": "118000"},
+        ),
+    )
+
+    assert [outcome for _, outcome in outcomes] == ["matched"] * 3
+    by_school = {message.school_id: message for message in relay.together}
+    assert sorted(by_school) == ["elm", "oak"]
+    for school_id, message in by_school.items():
+        assert message.event_type == ENCOMPASS_NOTIFIED_TOGETHER
+        assert message.subject.id == school_id
+        for event in message.payload.events:
+            # Each child's own event, whole: the one stored with its notice.
+            stored = await ports.store.notices.find_one({"_id": event.payload.notification_id})
+            assert stored["school_id"] == school_id == event.school_id
+            assert [e["event_id"] for e in stored["outbox"]] == [event.event_id]
+    assert sorted(e.payload.pupil_id for e in by_school["oak"].payload.events) == [
+        "OAK-1",
+        "OAK-2",
+    ]
+    assert sorted(doc_id for _, doc_id in relay.enqueued) == sorted(i for i, _ in outcomes)
