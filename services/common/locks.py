@@ -21,14 +21,14 @@ import asyncio
 import contextlib
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from contracts.envelope import utc_now
-from services.common.store import Document
+from services.common.store import DUPLICATE_KEY, Document
 
 
 class LockBusy(Exception):
@@ -77,6 +77,35 @@ class DocumentLocks:
             yield
         finally:
             await self.release(key, owner)
+
+    @contextlib.asynccontextmanager
+    async def hold_free(self, keys: Sequence[str]) -> AsyncIterator[set[str]]:
+        """Take whichever of these locks are free, in one write, and yield their keys; a lock
+        held by another writer (or left by a crashed one) is not waited for: the caller
+        takes that one its usual way. Released in one write."""
+        owner = uuid.uuid4().hex
+        expires_at = utc_now() + self._ttl
+        wanted = sorted(set(keys))
+        held = set(wanted)
+        try:
+            await self._collection.insert_many(
+                [{"_id": key, "owner": owner, "expires_at": expires_at} for key in wanted],
+                ordered=False,
+            )
+        except BulkWriteError as exc:
+            for error in exc.details.get("writeErrors", []):
+                if error.get("code") != DUPLICATE_KEY:
+                    await self._release_all(held, owner)
+                    raise
+                held.discard(wanted[int(error["index"])])
+        try:
+            yield held
+        finally:
+            await self._release_all(held, owner)
+
+    async def _release_all(self, keys: set[str], owner: str) -> None:
+        if keys:
+            await self._collection.delete_many({"_id": {"$in": sorted(keys)}, "owner": owner})
 
     @contextlib.asynccontextmanager
     async def attempt(self, key: str) -> AsyncIterator[bool]:

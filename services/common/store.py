@@ -69,6 +69,23 @@ async def insert_if_absent(collection: AsyncCollection[Document], document: Docu
     return True
 
 
+async def insert_many_if_absent(
+    collection: AsyncCollection[Document], documents: Sequence[Document]
+) -> set[int]:
+    """`insert_if_absent` for many documents in one unordered insert; returns the positions
+    of those that were already there."""
+    if not documents:
+        return set()
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(error.get("code") != DUPLICATE_KEY for error in errors):
+            raise
+        return {int(error["index"]) for error in errors}
+    return set()
+
+
 async def ping(client: AsyncMongoClient[Document]) -> None:
     await client.admin.command("ping")
 

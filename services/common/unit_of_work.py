@@ -191,6 +191,16 @@ class DocumentWriter:
         except LockBusy:
             raise Busy("the records are being updated by someone else; try again") from None
 
+    @contextlib.asynccontextmanager
+    async def hold_free(
+        self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]
+    ) -> AsyncIterator[set[Any]]:
+        """Hold, in one write, the locks of whichever of these documents no one else holds;
+        yields their ids (a bulk path takes the others one by one, waiting)."""
+        ids = {lock_key(collection, doc_id): doc_id for doc_id in doc_ids}
+        async with self._locks.hold_free(list(ids)) as held:
+            yield {ids[key] for key in held}
+
     def enqueue(self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]) -> None:
         """Hand documents that a bulk store method wrote with new events to the relay."""
         for doc_id in doc_ids:

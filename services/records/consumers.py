@@ -7,11 +7,11 @@ from functools import partial
 from contracts import case_v1, intake_v1, notification_v1
 from contracts.topology import ADULT_CASE_STEPS
 from services.common.runtime import ServiceRuntime
-from services.common.together import each_event
+from services.common.together import all_events
 from services.records.domain.chronology import CASE_STEPS
 from services.records.ports import RecordsPorts
 from services.records.usecases import adult_case_events
-from services.records.usecases.add_to_chronology import add_to_chronology
+from services.records.usecases.add_to_chronology import add_all_to_chronology, add_to_chronology
 from services.records.usecases.admin_audit import record_admin_action
 from services.records.usecases.audit_deadline_met import audit_deadline_met
 from services.records.usecases.record_pupil import record_pupil, record_pupils
@@ -26,7 +26,9 @@ def register(runtime: ServiceRuntime, ports: RecordsPorts) -> None:
         {
             intake_v1.CONCERN_RAISED: chronology,
             intake_v1.ENCOMPASS_NOTIFIED: chronology,
-            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(chronology),
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: all_events(
+                partial(add_all_to_chronology, ports)
+            ),
             intake_v1.ENCOMPASS_AMENDED: chronology,
             **dict.fromkeys(CASE_STEPS, chronology),
         },

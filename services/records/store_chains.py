@@ -31,12 +31,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.field_cipher import FieldCipher, TrustCipher, is_sealed
 from services.common.retries import retry_busy
-from services.common.store import Document, insert_if_absent
+from services.common.store import Document, insert_if_absent, insert_many_if_absent
 from services.records.domain.chain import GENESIS, Entry
 
 PAGE_SIZE = 32
@@ -88,10 +89,7 @@ class ChainStore:
     ) -> None:
         """Step 1: the head records the entry about to be appended (and is created with
         the chain's first one)."""
-        # Sealed as its JSON text (without a cipher, as the document it always was).
-        sealed: Any = dict(pending)
-        if self.cipher is not None:
-            sealed = (await self._box(tenant)).seal(entry_text(sealed))
+        sealed = _sealed_pending(await self._box(tenant), pending, self.cipher)
         await retry_busy(
             lambda: self.heads.update_one(
                 {"_id": chain},
@@ -136,6 +134,89 @@ class ChainStore:
                 {"_id": chain},
                 {"$set": {"seq": entry["seq"], "hash": entry["hash"], "pending": None}},
             )
+        )
+
+    # -- appending to many chains at once (each under its head's lock) --------------------
+
+    async def heads_of(self, chains: Sequence[str]) -> dict[str, Document]:
+        """Heads by `_id`, in one query (FerretDB answers `_id` `$in` from its index here,
+        deploy/ferretdb/patches/sqlite_prefilter.go)."""
+        found: dict[str, Document] = {}
+        async for head in self.heads.find({"_id": {"$in": list(chains)}}):
+            if is_sealed(head.get("pending")):
+                head["pending"] = json.loads((await self._box(head)).open(head["pending"]))
+            found[head["_id"]] = head
+        return found
+
+    async def seqs_of_keys(self, key_ids: Sequence[str]) -> dict[str, int]:
+        """Key id → the position its entry was appended at, for the keys appended before."""
+        cursor = self.keys.find({"_id": {"$in": list(key_ids)}})
+        return {doc["_id"]: int(doc["seq"]) async for doc in cursor}
+
+    async def append_all(
+        self, appends: Sequence[tuple[str, Mapping[str, str], Mapping[str, Any]]], at: datetime
+    ) -> None:
+        """The four steps of an append (pending, page, key, head) for many chains, each step
+        one bulk write for all of them: (chain, tenant, pending) with a key each, on chains
+        with nothing pending. A failure part-way leaves heads pending, which whoever takes
+        a head's lock next completes (usecases/chain_append.py), as after a crash."""
+        if not appends:
+            return
+        boxes = [await self._box(tenant) for _, tenant, _ in appends]
+        await self.heads.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": chain},
+                    {
+                        "$set": {"pending": _sealed_pending(box, pending, self.cipher)},
+                        "$setOnInsert": {**tenant, "seq": 0, "hash": pending["entry"]["prev_hash"]},
+                    },
+                    upsert=True,
+                )
+                for box, (chain, tenant, pending) in zip(boxes, appends, strict=True)
+            ],
+            ordered=False,
+        )
+        await self.pages.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": _page_id(chain, page_of(pending["entry"]["seq"]))},
+                    {
+                        "$push": {"entries": box.seal(entry_text(pending["entry"]))},
+                        "$setOnInsert": {
+                            **tenant,
+                            "chain": chain,
+                            "page": page_of(pending["entry"]["seq"]),
+                        },
+                    },
+                    upsert=True,
+                )
+                for box, (chain, tenant, pending) in zip(boxes, appends, strict=True)
+            ],
+            ordered=False,
+        )
+        await insert_many_if_absent(
+            self.keys,
+            [
+                {"_id": key_id(chain, pending["key"]), "seq": pending["entry"]["seq"], "at": at}
+                for chain, _, pending in appends
+            ],
+        )
+        await self.heads.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": chain},
+                    {
+                        "$set": {
+                            "seq": pending["entry"]["seq"],
+                            "hash": pending["entry"]["hash"],
+                            "pending": None,
+                        }
+                    },
+                )
+                for chain, _, pending in appends
+            ],
+            ordered=False,
         )
 
     # -- whole chains written once (a received file) and disposal ---------------------------
@@ -216,6 +297,14 @@ class _Plain:
 
     def open(self, value: Any) -> Any:
         return value
+
+
+def _sealed_pending(
+    box: TrustCipher | _Plain, pending: Mapping[str, Any], cipher: FieldCipher | None
+) -> Any:
+    """A pending entry as `set_pending` stores it: sealed as its JSON text (without a
+    cipher, as the document it always was)."""
+    return box.seal(entry_text(pending)) if cipher is not None else dict(pending)
 
 
 def entry_text(entry: Mapping[str, Any]) -> str:

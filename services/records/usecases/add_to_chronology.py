@@ -9,6 +9,8 @@ each of their files, about their own part only, keyed by the concern's event and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel
 
 from contracts.envelope import Envelope
@@ -19,11 +21,31 @@ from services.records.domain.chronology import (
     placement_of,
 )
 from services.records.ports import RecordsPorts
-from services.records.usecases.chain_append import ChainRef, append
+from services.records.usecases.chain_append import ChainRef, ToAppend, append, append_many
 
 
 async def add_to_chronology(ports: RecordsPorts, event: Envelope[BaseModel]) -> bool:
     """False if the event was recorded already."""
+    item = _entry_of(ports, event)
+    appended = await append(ports, ports.store.files, item.ref, item.record, key=item.key)
+    await _add_involvements(ports, event)
+    return appended.created
+
+
+async def add_all_to_chronology(
+    ports: RecordsPorts, events: Sequence[Envelope[BaseModel]]
+) -> list[bool]:
+    """Many events at once (a police batch's children, each its own entry in its own
+    file), appended together; False for each recorded already."""
+    items = [_entry_of(ports, event) for event in events]
+    appended = await append_many(ports, ports.store.files, items)
+    for event in events:
+        await _add_involvements(ports, event)
+    return [each.created for each in appended]
+
+
+def _entry_of(ports: RecordsPorts, event: Envelope[BaseModel]) -> ToAppend:
+    """The entry the event adds to its child's file, keyed by the event."""
     where = placement_of(event)
     record = chronology_entry(
         event,
@@ -35,10 +57,13 @@ async def add_to_chronology(ports: RecordsPorts, event: Envelope[BaseModel]) -> 
     ref = ChainRef(
         chain_id(event.school_id, where.pupil_id), event.trust_id, event.school_id, where.pupil_id
     )
-    appended = await append(ports, ports.store.files, ref, record, key=event.event_id)
+    return ToAppend(ref, record, event.event_id)
+
+
+async def _add_involvements(ports: RecordsPorts, event: Envelope[BaseModel]) -> None:
+    """Each other pupil a concern names: their own part, in their own file."""
     for pupil_id, key, involvement in involvement_entries(event, recorded_at=ports.clock.now()):
         named = ChainRef(
             chain_id(event.school_id, pupil_id), event.trust_id, event.school_id, pupil_id
         )
         await append(ports, ports.store.files, named, involvement, key=key)
-    return appended.created
