@@ -15,7 +15,7 @@ import aio_pika
 import httpx
 from pymongo import AsyncMongoClient
 
-from bench.fanout import wait_for_stored
+from bench.fanout import LOOKUP_CHUNK, wait_for_stored
 from services.intake.domain.encompass_batch import BATCH_COLUMNS
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.signatures import sign
@@ -138,14 +138,15 @@ async def _notified_events(
     """Each matched child's event id, and the key of its chronology entry in records."""
     notifications = mongo[f"{prefix}intake"]["encompass_notifications"]
     event_ids = []
-    for notification_id in notification_ids:
-        stored = await notifications.find_one({"_id": notification_id})
-        notified = [
-            e for e in stored["outbox"] if e["event_type"] == "intake.encompass.notified.v1"
-        ]
-        event_id = notified[0]["event_id"]
-        chain = chain_id(stored["school_id"], stored["pupil_id"])
-        event_ids.append((event_id, key_id(chain, event_id)))
+    for start in range(0, len(notification_ids), LOOKUP_CHUNK):
+        chunk = notification_ids[start : start + LOOKUP_CHUNK]
+        async for stored in notifications.find({"_id": {"$in": chunk}}):
+            notified = [
+                e for e in stored["outbox"] if e["event_type"] == "intake.encompass.notified.v1"
+            ]
+            event_id = notified[0]["event_id"]
+            chain = chain_id(stored["school_id"], stored["pupil_id"])
+            event_ids.append((event_id, key_id(chain, event_id)))
     return event_ids
 
 

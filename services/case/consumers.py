@@ -21,7 +21,7 @@ from services.case.usecases.open_adult_case import open_adult_case
 from services.case.usecases.record_pupil import record_pupil, record_pupils
 from services.case.usecases.record_school import record_school
 from services.common.runtime import ServiceRuntime
-from services.common.together import each_event
+from services.common.together import all_events, each_event
 
 
 def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
@@ -32,8 +32,8 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             intake_v1.ENCOMPASS_NOTIFIED: partial(
                 start_deadline.police_notification_received, ports
             ),
-            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(
-                partial(start_deadline.police_notification_received, ports)
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: all_events(
+                partial(start_deadline.police_notifications_received, ports)
             ),
             intake_v1.PUPIL_LEFT: partial(start_deadline.pupil_left, ports),
             notification_v1.ALERT_ACKNOWLEDGED: partial(police_alert_acknowledged, ports),

@@ -19,10 +19,17 @@ from services.case.store_adult_cases import AdultCaseQueries
 from services.case.store_cases import CaseFileQueries
 from services.case.store_watch import ChildWatchQueries
 from services.common.field_cipher import FieldCipher
-from services.common.outbox import ensure_outbox_index, load_keys, merge_updates, push_events
+from services.common.outbox import (
+    ensure_outbox_index,
+    load_keys,
+    merge_updates,
+    push_events,
+    with_outbox,
+)
 from services.common.store import (
     Document,
     insert_if_absent,
+    insert_many_if_absent,
     upsert_if_newer,
     upsert_many_if_newer,
 )
@@ -207,6 +214,26 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
 
     async def early_meet(self, key: str) -> Document | None:
         return await self.early_meets.find_one({"_id": key})
+
+    async def insert_deadlines(self, deadlines: Sequence[Document]) -> None:
+        """New deadlines in one insert (`_id`s fixed by their events: one stored already is
+        a repeat, left as it is). As `DocumentWriter.insert` stores a deadline: no events,
+        nothing sealed."""
+        await insert_many_if_absent(self.deadlines, [with_outbox(d, [], None) for d in deadlines])
+
+    async def look_at_deadlines(self, looks: Sequence[tuple[str, datetime | None, bool]]) -> None:
+        """`look_at_deadline` for many: (deadline id, when, approaching), timers set in one
+        write."""
+        await self.deadline_timers.set_many(
+            [(i, when, {"approaching": approaching}) for i, when, approaching in looks if when]
+        )
+        for deadline_id, when, _ in looks:
+            if when is None:
+                await self.deadline_timers.clear(deadline_id)
+
+    async def early_meets_of(self, keys: Sequence[str]) -> dict[str, Document]:
+        cursor = self.early_meets.find({"_id": {"$in": list(keys)}})
+        return {early["_id"]: early async for early in cursor}
 
     async def remember_early_meet(
         self, key: str, school_id: str, met_by: str, met_at: datetime

@@ -16,8 +16,10 @@ spurious timer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.common.store import Document
@@ -32,6 +34,17 @@ class Timers:
         await self._collection.update_one(
             {"_id": key}, {"$set": {"due_at": due_at, **facts}}, upsert=True
         )
+
+    async def set_many(self, timers: Sequence[tuple[str, datetime, Mapping[str, object]]]) -> None:
+        """`set` for many timers (key, due time, facts) in one bulk write."""
+        if timers:
+            await self._collection.bulk_write(
+                [
+                    UpdateOne({"_id": key}, {"$set": {"due_at": due_at, **facts}}, upsert=True)
+                    for key, due_at, facts in timers
+                ],
+                ordered=False,
+            )
 
     async def clear(self, key: str) -> None:
         await self._collection.delete_one({"_id": key})

@@ -6,7 +6,7 @@ from functools import partial
 
 from contracts import case_v1, intake_v1, records_v1
 from services.common.runtime import ServiceRuntime
-from services.common.together import each_event
+from services.common.together import all_events
 from services.notification.ports import NotificationPorts
 from services.notification.usecases.alert_case_managers import (
     adult_case_opened,
@@ -21,6 +21,7 @@ from services.notification.usecases.raise_alert import (
     raise_alert_for_overdue_action,
     raise_alert_for_pattern,
     raise_alert_for_police_notification,
+    raise_alerts_for_police_notifications,
 )
 from services.notification.usecases.record_child_flags import record_child_flags
 from services.notification.usecases.record_school import record_school
@@ -32,8 +33,8 @@ def register(runtime: ServiceRuntime, ports: NotificationPorts) -> None:
         {
             intake_v1.CONCERN_RAISED: partial(raise_alert_for_concern, ports),
             intake_v1.ENCOMPASS_NOTIFIED: partial(raise_alert_for_police_notification, ports),
-            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(
-                partial(raise_alert_for_police_notification, ports)
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: all_events(
+                partial(raise_alerts_for_police_notifications, ports)
             ),
             intake_v1.ENCOMPASS_AMENDED: partial(amend_alert, ports),
             case_v1.ACTION_OVERDUE: partial(raise_alert_for_overdue_action, ports),

@@ -8,10 +8,28 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from mongomock.collection import BulkOperationBuilder
 from mongomock_motor import AsyncMongoMockClient
 
 from services.common.locks import DocumentLocks
 from services.common.unit_of_work import DocumentWriter
+
+
+def _bulk_updates_without_sort() -> None:
+    """mongomock 4.3 predates the `sort` option that pymongo 4.20's UpdateOne hands to a
+    bulk builder; the store never sorts a bulk update, so it is dropped."""
+    add_update = BulkOperationBuilder.add_update
+    if getattr(add_update, "drops_sort", False):
+        return
+
+    def without_sort(self: Any, *args: Any, sort: Any = None, **kwargs: Any) -> Any:
+        return add_update(self, *args, **kwargs)
+
+    without_sort.drops_sort = True  # type: ignore[attr-defined]
+    BulkOperationBuilder.add_update = without_sort  # type: ignore[method-assign]
+
+
+_bulk_updates_without_sort()
 
 
 def memory_db(name: str = "memory") -> Any:

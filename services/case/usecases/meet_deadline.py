@@ -8,6 +8,7 @@ order loses it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from contracts import notification_v1
@@ -65,6 +66,16 @@ async def apply_early_meet(ports: CasePorts, deadline: Document) -> None:
     early = await ports.store.early_meet(key)
     if early is not None:
         await _meet(ports, deadline["_id"], early["met_by"], early["met_at"])
+
+
+async def apply_early_meets(ports: CasePorts, deadlines: Sequence[Document]) -> None:
+    """`apply_early_meet` for many deadlines just stored, in one read."""
+    keys = {
+        early_meet_key(d["school_id"], DeadlineRule(d["rule"]), d["source_id"]): d["_id"]
+        for d in deadlines
+    }
+    for key, early in (await ports.store.early_meets_of(list(keys))).items():
+        await _meet(ports, keys[key], early["met_by"], early["met_at"])
 
 
 async def _meet_all(

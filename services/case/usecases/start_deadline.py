@@ -7,6 +7,7 @@ completes what the first delivery began."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +20,8 @@ from services.case.domain.deadlines import new_deadline
 from services.case.domain.referrals import FEEDBACK_AGENCIES
 from services.case.ports import CasePorts
 from services.case.usecases.join_case import join_case
-from services.case.usecases.meet_deadline import apply_early_meet
+from services.case.usecases.meet_deadline import apply_early_meet, apply_early_meets
+from services.common.retries import gather_limited
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,40 @@ async def police_notification_received(
         notice.received_at,
     )
     await start_deadline(ports, event, start)
+
+
+async def police_notifications_received(
+    ports: CasePorts, events: Sequence[Envelope[intake_v1.EncompassNotified]]
+) -> None:
+    """A police batch's children of one school (services.common.together): each joins its
+    case, then their deadlines are stored together, as `start_deadline` stores one: one
+    calendar read, one insert, one timer write and one look for meetings that came first."""
+    await gather_limited(
+        [join_case(ports, e, "police_notification", e.payload.notification_id) for e in events],
+        limit=8,
+    )
+    store, now = ports.store, ports.clock.now()
+    calendar = await store.calendar_of(events[0].school_id)
+    deadlines = [
+        new_deadline(
+            DeadlineRule.ENCOMPASS_BEFORE_SCHOOL,
+            event,
+            subject_id=event.payload.pupil_id,
+            source_id=event.payload.notification_id,
+            trigger=event.payload.received_at,
+            calendar=calendar,
+            created_at=now,
+            immediate_danger=False,
+            approaching_fraction=ports.approaching_fraction,
+            owner_user_id=None,
+        )
+        for event in events
+    ]
+    await store.insert_deadlines(deadlines)
+    await store.look_at_deadlines(
+        [(d["_id"], next_look(d), d["approaching_sent"]) for d in deadlines]
+    )
+    await apply_early_meets(ports, deadlines)
 
 
 async def pupil_left(ports: CasePorts, event: Envelope[intake_v1.PupilLeft]) -> None:

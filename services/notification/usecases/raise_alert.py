@@ -7,6 +7,8 @@ The escalator takes its first steps at once (it is woken, and the alert's timer 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from contracts.case_v1 import ActionOverdue, PatternDetected
 from contracts.envelope import Envelope
 from contracts.intake_v1 import ConcernRaised, EncompassNotified
@@ -30,6 +32,22 @@ async def raise_alert_for_police_notification(
 ) -> bool:
     """For the Key Adults. False if the event was seen before."""
     return await raise_alert(ports, alert_for_encompass(event, ports.clock.now()))
+
+
+async def raise_alerts_for_police_notifications(
+    ports: NotificationPorts, events: Sequence[Envelope[EncompassNotified]]
+) -> list[bool]:
+    """A police batch's children (services.common.together): their alerts stored and their
+    timers set as `raise_alert` does for one, in one write each. False for each seen before."""
+    now = ports.clock.now()
+    alerts = [alert_for_encompass(event, now) for event in events]
+    seen = await ports.store.insert_alerts(alerts)
+    await ports.store.alert_timers.set_many([(a["_id"], a["next_step_at"], {}) for a in alerts])
+    ports.signals.escalation.set()
+    for position, alert in enumerate(alerts):
+        if position not in seen:
+            ports.metrics.alert_raised(alert["source_type"])
+    return [position not in seen for position in range(len(alerts))]
 
 
 async def raise_alert_for_overdue_action(

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from cryptography.fernet import Fernet
-from mongomock.collection import BulkOperationBuilder
 
 from contracts.vocabulary import Role
 from services.common.auth import Principal
@@ -19,23 +18,6 @@ from services.intake.secret_box import SecretBox
 from services.intake.store import IntakeStore
 from services.intake.usecases.receive_notices import Submission, receive_notices
 from tests.support.memory import FixedClock, RecordingRelay, memory_db, memory_writer
-
-
-def _bulk_updates_without_sort() -> None:
-    """mongomock 4.3 predates the `sort` option that pymongo 4.20's UpdateOne hands to a
-    bulk builder; the store never sorts a bulk update, so it is dropped."""
-    add_update = BulkOperationBuilder.add_update
-    if getattr(add_update, "drops_sort", False):
-        return
-
-    def without_sort(self: Any, *args: Any, sort: Any = None, **kwargs: Any) -> Any:
-        return add_update(self, *args, **kwargs)
-
-    without_sort.drops_sort = True  # type: ignore[attr-defined]
-    BulkOperationBuilder.add_update = without_sort  # type: ignore[method-assign]
-
-
-_bulk_updates_without_sort()
 
 
 def memory_intake() -> tuple[IntakePorts, RecordingRelay]:

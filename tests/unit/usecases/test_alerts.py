@@ -14,6 +14,7 @@ from services.notification.usecases.amend_alert import amend_alert
 from services.notification.usecases.raise_alert import (
     raise_alert_for_concern,
     raise_alert_for_police_notification,
+    raise_alerts_for_police_notifications,
 )
 from services.notification.usecases.read_alerts import list_alerts, read_alert
 from tests.support.memory import outbox_of
@@ -63,6 +64,25 @@ async def test_a_police_notification_is_an_encompass_alert_with_its_content(worl
     assert alert["priority"] == "encompass"
     assert alert["revision"] == 1
     assert alert["content"]["police_action"] == "Words of advice."
+
+
+async def test_a_police_batchs_alerts_are_the_alerts_each_event_raises_alone():
+    together, alone = await alerting_world(), await alerting_world()
+    batch = [together.police_notification() for _ in range(3)]
+
+    assert await raise_alerts_for_police_notifications(together.ports, batch) == [True] * 3
+    assert together.ports.signals.escalation.is_set()
+    assert await raise_alerts_for_police_notifications(together.ports, batch) == [False] * 3
+    for event in batch:
+        await raise_alert_for_police_notification(alone.ports, event)
+
+    assert await together.store.alerts.count_documents({}) == 3
+    for event in batch:
+        assert await together.store.alert(event.event_id) == await alone.store.alert(event.event_id)
+    due = together.clock.now()
+    assert sorted(await together.store.alert_timers.due(due, 10)) == sorted(
+        event.event_id for event in batch
+    )
 
 
 # --- the escalator's first steps ---------------------------------------------------------

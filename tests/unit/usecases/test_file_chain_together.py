@@ -10,10 +10,8 @@ from services.records.usecases.add_to_chronology import add_all_to_chronology, a
 from services.records.usecases.verify_file import verify_child_file
 from tests.support import events
 from tests.support.records_ports import memory_records
-from tests.unit.usecases.intake_ports import _bulk_updates_without_sort
 from tests.unit.usecases.test_chronology import DSL, OAK
 
-_bulk_updates_without_sort()  # mongomock's bulk updates, as the store sends them
 AT = datetime(2026, 3, 12, 6, 40, tzinfo=UTC)
 
 
