@@ -45,3 +45,24 @@ def make_envelope(
         actor=actor,
         payload=payload,
     )
+
+
+def school_event(
+    event_type: str,
+    payload: BaseModel,
+    *,
+    trust_id: str,
+    school_id: str,
+    actor: Actor,
+    at: datetime,
+) -> Envelope[BaseModel]:
+    """An event about the school itself (many pupils or children of it at once)."""
+    return make_envelope(
+        event_type,
+        payload,
+        trust_id=trust_id,
+        school_id=school_id,
+        subject=Subject(kind="school", id=school_id),
+        actor=actor,
+        occurred_at=at,
+    )

@@ -35,7 +35,7 @@ from contracts.intake_v1 import (
     EncompassNotifiedTogether,
 )
 from services.common.auth import Principal
-from services.common.events import make_envelope
+from services.common.events import make_envelope, school_event
 from services.intake.domain.encompass import (
     EncompassNotice,
     NotifiedChild,
@@ -221,14 +221,13 @@ def notified_together(notified: Sequence[Event], actor: Actor, at: datetime) -> 
         for start in range(0, len(events), TOGETHER):
             payload = EncompassNotifiedTogether(events=events[start : start + TOGETHER])  # type: ignore[arg-type]
             messages.append(
-                make_envelope(
+                school_event(
                     ENCOMPASS_NOTIFIED_TOGETHER,
                     payload,
                     trust_id=trust_id,
                     school_id=school_id,
-                    subject=Subject(kind="school", id=school_id),
                     actor=actor,
-                    occurred_at=at,
+                    at=at,
                 )
             )
     return messages

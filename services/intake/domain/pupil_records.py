@@ -30,7 +30,7 @@ from contracts.intake_v1 import (
     PupilRecorded,
     PupilsRecorded,
 )
-from services.common.events import make_envelope
+from services.common.events import make_envelope, school_event
 from services.intake.domain.matching import Candidate
 from services.intake.domain.names import forename_keys, surname_key
 from services.intake.domain.roster import RosterPupil, is_leaver
@@ -170,14 +170,8 @@ def pupils_recorded(
     """intake.pupils.recorded.v1: one event standing for these pupils' own
     intake.pupil.recorded.v1 events (one school's, from one import, all at `at`)."""
     payload = PupilsRecorded(pupils=[event.payload for event in recorded])  # type: ignore[misc]
-    return make_envelope(
-        PUPILS_RECORDED,
-        payload,
-        trust_id=trust_id,
-        school_id=school_id,
-        subject=Subject(kind="school", id=school_id),
-        actor=actor,
-        occurred_at=at,
+    return school_event(
+        PUPILS_RECORDED, payload, trust_id=trust_id, school_id=school_id, actor=actor, at=at
     )
 
 

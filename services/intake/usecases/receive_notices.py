@@ -9,7 +9,8 @@ authenticated sender. Per child:
 
 A request costs an `_id` lookup per child, one URN lookup and one pupil query (all
 children at once), then one insert_many for new children and, per amended child, an
-edit under the notice's lock (the relay and DSLs' resolutions write it too).
+edit under the notice's lock (the relay and DSLs' resolutions write it too). A batch's
+matched children are published together, one message per school (`_publish`).
 """
 
 from __future__ import annotations
