@@ -40,6 +40,8 @@ CANDIDATE_PROJECTION = {
 }
 FEW = 64  # up to this many notices are read one by one
 MANY = 5000  # ids per `$in` query
+POOL_SPLIT = 200  # surname keys above which the pupil pool is read in parts
+POOL_PARTS = 4
 
 
 def _scope_filter(scope: NoticeScope) -> dict[str, Any]:
@@ -123,14 +125,24 @@ class NoticeQueries:
         self, children: Sequence[NotifiedChild], trust_ids: frozenset[str]
     ) -> list[Candidate]:
         """Every pupil (on roll or not) of these trusts sharing a surname key or UPN with
-        one of the children, in one query."""
+        one of the children. A police batch's pool can be most of a trust (37,000 of 50,000
+        pupils in the benchmark): its surname keys are read in POOL_PARTS queries at once,
+        which the store answers side by side (35,000 of 50,000 pupils on FerretDB here:
+        4.2 s as one query, 2.2–3.2 s as four)."""
         keys = sorted({surname_key(child.surname) for child in children})
         upns = sorted({child.upn for child in children if child.upn})
-        wanted: list[dict[str, Any]] = [{"surname_key": {"$in": keys}}]
-        if upns:
-            wanted.append({"upn": {"$in": upns}})
-        query = {"trust_id": {"$in": sorted(trust_ids)}, "$or": wanted}
-        return [
-            candidate_from(doc)
-            async for doc in self.pupils.find(query, projection=CANDIDATE_PROJECTION)
+        trusts = {"trust_id": {"$in": sorted(trust_ids)}}
+        size = -(-len(keys) // POOL_PARTS) if len(keys) > POOL_SPLIT else len(keys)
+        queries = [
+            {**trusts, "surname_key": {"$in": keys[start : start + size]}}
+            for start in range(0, len(keys), max(size, 1))
         ]
+        if upns:
+            queries.append({**trusts, "upn": {"$in": upns}})
+        parts = await gather_limited([self._candidates(q) for q in queries], limit=POOL_PARTS)
+        pool = {(c.school_id, c.pupil_id): c for part in parts for c in part}
+        return [pool[key] for key in sorted(pool)]
+
+    async def _candidates(self, query: dict[str, Any]) -> list[Candidate]:
+        cursor = self.pupils.find(query, projection=CANDIDATE_PROJECTION)
+        return [candidate_from(doc) async for doc in cursor]

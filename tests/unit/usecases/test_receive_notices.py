@@ -4,6 +4,7 @@ re-send, or amended; events go out only for matched children, and once per fact.
 import pytest
 
 from contracts.intake_v1 import ENCOMPASS_AMENDED, ENCOMPASS_NOTIFIED, ENCOMPASS_NOTIFIED_TOGETHER
+from services.intake.domain.encompass import NotifiedChild
 from tests.support.memory import outbox_of
 from tests.unit.usecases.intake_ports import ZOE, memory_intake, notice, pupil_doc, receive
 
@@ -148,3 +149,29 @@ async def test_a_batchs_children_go_out_together_one_message_per_school(world):
         "OAK-2",
     ]
     assert sorted(doc_id for _, doc_id in relay.enqueued) == sorted(i for i, _ in outcomes)
+
+
+async def test_a_large_pool_read_in_parts_is_the_pupils_sharing_a_surname_or_upn(world):
+    ports, _ = world
+    surnames = [f"Surname{n}" for n in range(450)]  # past POOL_SPLIT: read in parts
+    await ports.store.pupils.insert_many(
+        [pupil_doc("oak", "severn", f"S{n}", surname=name) for n, name in enumerate(surnames)]
+        + [
+            pupil_doc("oak", "severn", "U1", surname="Other", upn="A123456789012"),
+            pupil_doc("oak", "severn", "N1", surname="Nobody"),
+            pupil_doc("hill", "malvern", "S0", surname="Surname0"),  # another trust
+        ]
+    )
+    children = [
+        NotifiedChild(forename="Zoë", surname=name, date_of_birth="2018-05-02") for name in surnames
+    ] + [
+        NotifiedChild(
+            forename="Kai", surname="Surname3", date_of_birth="2018-05-02", upn="A123456789012"
+        )
+    ]
+
+    pool = await ports.store.pupil_pool(children, frozenset({"severn"}))
+
+    named = [(c.school_id, c.pupil_id) for c in pool]
+    assert sorted(named) == named and len(set(named)) == len(named)  # in order, each once
+    assert {p for _, p in named} == {f"S{n}" for n in range(450)} | {"U1"}
