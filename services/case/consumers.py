@@ -21,7 +21,7 @@ from services.case.usecases.open_adult_case import open_adult_case
 from services.case.usecases.record_pupil import record_pupil, record_pupils
 from services.case.usecases.record_school import record_school
 from services.common.runtime import ServiceRuntime
-from services.common.together import all_events, each_event
+from services.common.together import all_events
 
 
 def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
@@ -83,8 +83,8 @@ def register(runtime: ServiceRuntime, ports: CasePorts) -> None:
             intake_v1.ENCOMPASS_NOTIFIED: partial(
                 watch_patterns.police_notification_received, ports
             ),
-            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: each_event(
-                partial(watch_patterns.police_notification_received, ports)
+            intake_v1.ENCOMPASS_NOTIFIED_TOGETHER: all_events(
+                partial(watch_patterns.police_notifications_received, ports)
             ),
             case_v1.REFERRAL_MADE: partial(watch_patterns.referral_made, ports),
             case_v1.CASE_CLOSED: partial(watch_patterns.case_closed, ports),

@@ -1,16 +1,12 @@
 """Events published together: one message carrying many whole events of one kind, all of one
 school (intake.encompass.notified_together.v1 carries a police batch's children). A consumer
-handles each inner event as if it had come alone, so every effect stays keyed by the inner
-event's id and a child seen both together and alone (the publisher's fallback) is handled
-once.
-
-A failure of one inner event fails the message only after every other inner event has been
-handled; its retry repeats those, which changes nothing (each handler is idempotent).
+hands them all to a use case that writes their effects in bulk, each effect keyed by its
+inner event's id as if the event had come alone, so a child seen both together and alone
+(the publisher's fallback) is handled once, and a redelivered message changes nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -19,11 +15,7 @@ from pydantic import BaseModel
 from contracts.envelope import Envelope
 from services.common.consuming import Handler, PermanentFailure
 
-EachHandler = Callable[[Envelope[Any]], Awaitable[Any]]
 ManyHandler = Callable[[Sequence[Envelope[Any]]], Awaitable[Any]]
-
-# Inner events handled at once by `each_event` (each holds a pooled store connection).
-IN_FLIGHT = 8
 
 
 def inner_events(together: Envelope[BaseModel]) -> list[Envelope[Any]]:
@@ -33,26 +25,6 @@ def inner_events(together: Envelope[BaseModel]) -> list[Envelope[Any]]:
         if (event.trust_id, event.school_id) != (together.trust_id, together.school_id):
             raise PermanentFailure(f"event {event.event_id} is not of the message's school")
     return events
-
-
-def each_event(handler: EachHandler, *, limit: int = IN_FLIGHT) -> Handler:
-    """A handler for a together message that hands each inner event to `handler`."""
-
-    async def handle(together: Envelope[BaseModel]) -> None:
-        gate = asyncio.Semaphore(limit)
-
-        async def one(event: Envelope[Any]) -> None:
-            async with gate:
-                await handler(event)
-
-        outcomes = await asyncio.gather(
-            *(one(event) for event in inner_events(together)), return_exceptions=True
-        )
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
-
-    return handle
 
 
 def all_events(handler: ManyHandler) -> Handler:

@@ -30,8 +30,9 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
+from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from contracts.envelope import Envelope
 from services.common.document_edit import DocumentEdit, Sealing
@@ -46,7 +47,7 @@ from services.common.locks import DocumentLocks, LocalLocks, LockBusy, lock_key
 from services.common.outbox import load_keys, with_outbox
 from services.common.outbox_relay import OutboxRelay
 from services.common.retries import retry_busy
-from services.common.store import Document
+from services.common.store import DUPLICATE_KEY, Document
 
 log = logging.getLogger("harbour.outbox")
 
@@ -121,6 +122,66 @@ class DocumentWriter:
         if edit.events:
             _log_stored(collection, edit.events)
             self._relay.enqueue(collection, doc_id, written=inserted)
+
+    @contextlib.asynccontextmanager
+    async def edit_many(
+        self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]
+    ) -> AsyncIterator[dict[Any, DocumentEdit]]:
+        """`edit` for many documents of a collection guarded by version (a police batch's
+        children): read in one query, written in one bulk write. If another process wrote
+        any of them since the read, the whole edit raises EditConflict once the others are
+        written; its redo finds those done (every use case's edit is idempotent). No
+        timers (`after_write`): those need an ordered edit."""
+        if collection.name not in self._versioned:
+            raise RuntimeError(f"{collection.name} is not guarded by version")
+        ids = sorted(set(doc_ids))
+        async with contextlib.AsyncExitStack() as held:
+            for doc_id in ids:
+                await held.enter_async_context(self._local.hold(lock_key(collection, doc_id)))
+            edits = {doc_id: DocumentEdit(doc_id, None) for doc_id in ids}
+            cursor = collection.find({"_id": {"$in": ids}}, projection=WITHOUT_OUTBOX)
+            fields = self._sealed.get(collection.name)
+            async for found in cursor:
+                if fields:
+                    found = await open_document(self.cipher, found, fields)
+                edits[found["_id"]].current = found
+            yield edits
+            await self._write_many(collection, list(edits.values()))
+
+    async def _write_many(
+        self, collection: AsyncCollection[Document], edits: Sequence[DocumentEdit]
+    ) -> None:
+        writes: list[InsertOne[Document] | UpdateOne] = []
+        inserted: dict[Any, Document] = {}
+        for edit in edits:
+            if edit.steps_after_write:
+                raise RuntimeError(f"an edit of {collection.name} with timers is edited alone")
+            await load_keys(self.cipher, edit.events)
+            kind, payload = edit.write(self.cipher, await self._sealing(collection, edit))
+            if kind == "insert":
+                writes.append(InsertOne(payload))
+                inserted[edit.id] = payload
+            elif kind == "update":
+                writes.append(UpdateOne(_as_read(edit), payload))
+        conflict = False
+        if writes:
+            try:
+                result = await collection.bulk_write(writes, ordered=False)
+                conflict = result.matched_count < len(writes) - len(inserted)
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors", [])
+                if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                    raise
+                conflict = True  # created by another process since the read
+        for edit in edits:
+            if edit.events:
+                _log_stored(collection, edit.events)
+                # After a conflict the relay reads each document: only what was written
+                # is there to publish.
+                written = None if conflict else inserted.get(edit.id)
+                self._relay.enqueue(collection, edit.id, written=written)
+        if conflict:
+            raise EditConflict(CHANGED_MEANWHILE)
 
     async def insert(
         self,
@@ -248,14 +309,18 @@ class DocumentWriter:
                 raise Conflict(f"{edit.id} was created meanwhile") from None
             return payload
         if kind == "update":
-            where = {"_id": edit.id}
-            if guarded:
-                version = (edit.current or {}).get("version")
-                where["version"] = version if version is not None else {"$exists": False}
+            where = _as_read(edit) if guarded else {"_id": edit.id}
             result = await retry_busy(lambda: collection.update_one(where, payload))
             if guarded and result.matched_count == 0:
                 raise EditConflict(CHANGED_MEANWHILE)
         return None
+
+
+def _as_read(edit: DocumentEdit) -> Document:
+    """The filter of a write that applies only if the document is still as the edit read
+    it (its version; a document from before versions has none)."""
+    version = (edit.current or {}).get("version")
+    return {"_id": edit.id, "version": version if version is not None else {"$exists": False}}
 
 
 def _log_stored(collection: AsyncCollection[Document], events: Sequence[Event]) -> None:

@@ -57,6 +57,8 @@ async def memory_case(clock: FixedClock | None = None) -> tuple[CasePorts, Recor
     ports = CasePorts(
         CaseStore(db), writer, locks, clock or FixedClock(), approaching_fraction=0.25
     )
+    # As case's composition root has it (services/case/main.py).
+    writer.guard_by_version(ports.store.cases, ports.store.pattern_watch)
     for school in (OAK, ELM):
         await ports.store.record_school(
             school.school_id, school.trust_id, "A school", as_of=KNOWN_SINCE

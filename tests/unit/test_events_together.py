@@ -12,7 +12,7 @@ from contracts.intake_v1 import (
 )
 from services.common.consuming import PermanentFailure
 from services.common.events import make_envelope
-from services.common.together import all_events, each_event
+from services.common.together import all_events
 from services.intake.domain.notices import notified_together
 
 AT = datetime(2026, 3, 10, 6, 55, tzinfo=UTC)
@@ -60,20 +60,6 @@ def test_a_message_per_school_and_per_500_children():
     assert all(m.event_type == ENCOMPASS_NOTIFIED_TOGETHER for m in messages)
     carried = [e.event_id for m in messages for e in m.payload.events]
     assert carried == [e.event_id for e in events]
-
-
-async def test_each_inner_event_is_handled_and_a_failure_comes_after_the_others():
-    (message,) = notified_together([notified(f"OAK-{n}") for n in range(20)], POLICE, AT)
-    handled = []
-
-    async def handler(event):
-        if event.payload.pupil_id == "OAK-3":
-            raise RuntimeError("store unreachable")
-        handled.append(event.payload.pupil_id)
-
-    with pytest.raises(RuntimeError):
-        await each_event(handler)(message)
-    assert len(handled) == 19  # every other child's effect is stored before the retry
 
 
 async def test_a_carried_event_of_another_school_refuses_the_whole_message():

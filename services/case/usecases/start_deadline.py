@@ -19,9 +19,8 @@ from services.case.domain.deadline_phases import next_look
 from services.case.domain.deadlines import new_deadline
 from services.case.domain.referrals import FEEDBACK_AGENCIES
 from services.case.ports import CasePorts
-from services.case.usecases.join_case import join_case
+from services.case.usecases.join_case import join_case, join_cases
 from services.case.usecases.meet_deadline import apply_early_meet, apply_early_meets
-from services.common.retries import gather_limited
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,12 @@ async def police_notification_received(
 async def police_notifications_received(
     ports: CasePorts, events: Sequence[Envelope[intake_v1.EncompassNotified]]
 ) -> None:
-    """A police batch's children of one school (services.common.together): each joins its
-    case, then their deadlines are stored together, as `start_deadline` stores one: one
-    calendar read, one insert, one timer write and one look for meetings that came first."""
-    await gather_limited(
-        [join_case(ports, e, "police_notification", e.payload.notification_id) for e in events],
-        limit=8,
+    """A police batch's children of one school (services.common.together): they join their
+    cases in one bulk write, then their deadlines are stored together, as `start_deadline`
+    stores one: one calendar read, one insert, one timer write and one look for meetings
+    that came first."""
+    await join_cases(
+        ports, [(event, event.payload.notification_id) for event in events], "police_notification"
     )
     store, now = ports.store, ports.clock.now()
     calendar = await store.calendar_of(events[0].school_id)

@@ -7,7 +7,7 @@ records adds it to the chronology."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from services.case.domain.case_steps import case_event
 from services.case.domain.cases import case_key
 from services.case.ports import CasePorts
 from services.case.usecases.set_pattern_rules import rules_of
+from services.common.document_edit import DocumentEdit
 
 
 async def concern_raised(ports: CasePorts, event: Envelope[intake_v1.ConcernRaised]) -> None:
@@ -49,29 +50,57 @@ async def case_closed(ports: CasePorts, event: Envelope[case_v1.CaseClosed]) -> 
     await watch(ports, event, closure.pupil_id, seen)
 
 
+async def police_notifications_received(
+    ports: CasePorts, events: Sequence[Envelope[intake_v1.EncompassNotified]]
+) -> None:
+    """A police batch's children of one school (services.common.together): their watches
+    read in one query and written in one bulk write (writer.edit_many)."""
+    rules = await rules_of(ports, events[0].school_id)
+    keys = [case_key(event.school_id, event.payload.pupil_id) for event in events]
+    async with ports.writer.edit_many(ports.store.pattern_watch, keys) as edits:
+        for key, event in zip(keys, events, strict=True):
+            notice = event.payload
+            seen = patterns.item("police_notification", notice.notification_id, notice.received_at)
+            _add_to_watch(ports, edits[key], event, notice.pupil_id, seen, rules)
+
+
 async def watch(
     ports: CasePorts, event: Envelope[BaseModel], pupil_id: str, seen: Mapping[str, Any]
 ) -> list[patterns.Detection]:
     """Add what happened to the child's watch; the patterns it completes."""
     rules = await rules_of(ports, event.school_id)
-    child = {"trust_id": event.trust_id, "school_id": event.school_id, "pupil_id": pupil_id}
     async with ports.writer.edit(
         ports.store.pattern_watch, case_key(event.school_id, pupil_id)
     ) as edit:
-        current = edit.current or {}
-        items = current.get("items", [])
-        if patterns.knows(items, seen["kind"], seen["id"]):
-            return []  # a redelivery: watched already
-        items = patterns.with_item(items, seen)
-        fired = current.get("fired", {})
-        found = patterns.detect(event.school_id, pupil_id, items, fired, rules)
-        state = {"items": items, "fired": patterns.fired_now(fired, found, items)}
-        if edit.current is None:
-            edit.create({**child, **state})
-        else:
-            edit.set(state)
-        now = ports.clock.now()
-        edit.emit(*(_detected_event(child, d, now, event) for d in found))
+        return _add_to_watch(ports, edit, event, pupil_id, seen, rules)
+
+
+def _add_to_watch(
+    ports: CasePorts,
+    edit: DocumentEdit,
+    event: Envelope[BaseModel],
+    pupil_id: str,
+    seen: Mapping[str, Any],
+    rules: patterns.PatternRules,
+) -> list[patterns.Detection]:
+    """The watch's change (and the events of what it completes) on an edit that may
+    already hold another of the batch's events for the same child."""
+    child = {"trust_id": event.trust_id, "school_id": event.school_id, "pupil_id": pupil_id}
+    state = edit.document if edit.changed else edit.current
+    current = state or {}
+    items = current.get("items", [])
+    if patterns.knows(items, seen["kind"], seen["id"]):
+        return []  # a redelivery: watched already
+    items = patterns.with_item(items, seen)
+    fired = current.get("fired", {})
+    found = patterns.detect(event.school_id, pupil_id, items, fired, rules)
+    changes = {"items": items, "fired": patterns.fired_now(fired, found, items)}
+    if state is None:
+        edit.create({**child, **changes})
+    else:
+        edit.set(changes)
+    now = ports.clock.now()
+    edit.emit(*(_detected_event(child, d, now, event) for d in found))
     return found
 
 

@@ -178,3 +178,28 @@ async def test_a_concern_about_another_child_touches_only_their_watch():
         ports.clock.advance(days=1)
     assert await _detected(ports, "P1") == []
     assert len(await _detected(ports, "P2")) == 1
+
+
+async def test_a_police_batch_joins_its_childrens_watches_together_and_tells_a_pattern_once():
+    ports, relay = await _world()
+    earlier = events.encompass_notified(OAK, "P1", received_at=ports.clock.now())
+    await watch_patterns.police_notification_received(ports, earlier)
+    ports.clock.advance(days=10)
+    batch = [
+        events.encompass_notified(OAK, pupil, received_at=ports.clock.now())
+        for pupil in ("P1", "P2", "P1")  # P1 twice in the night's file
+    ]
+
+    await watch_patterns.police_notifications_received(ports, batch)
+    await watch_patterns.police_notifications_received(ports, batch)  # redelivered
+
+    [told] = await _detected(ports)
+    assert told.payload.rule.value == "police_notifications"
+    assert await _detected(ports, "P2") == []
+    p1 = await ports.store.pattern_watch.find_one({"_id": "oak/P1"})
+    assert [item["id"] for item in p1["items"]] == [
+        earlier.payload.notification_id,
+        batch[0].payload.notification_id,
+        batch[2].payload.notification_id,
+    ]
+    assert ("pattern_watch", "oak/P1") in relay.enqueued
