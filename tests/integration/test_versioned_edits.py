@@ -60,6 +60,42 @@ class Replica:
             except EditConflict:
                 self.conflicts += 1
 
+    async def add_to_all(self, item: str, doc_ids: list[str]) -> None:
+        """The same change to many documents in one bulk edit (writer.edit_many), redone
+        after a conflict as a consumer would; a document that has the item is left."""
+        school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+        while True:
+            try:
+                async with self.writer.edit_many(self.collection, doc_ids) as edits:
+                    for edit in edits.values():
+                        if edit.current is None:
+                            edit.create({"items": [item]})
+                        elif item not in edit.current["items"]:
+                            edit.set({"items": [*edit.current["items"], item]})
+                        else:
+                            continue
+                        edit.emit(concern_raised(school, "p-1"))  # type: ignore[arg-type]
+                return
+            except EditConflict:
+                self.conflicts += 1
+
+    async def add_to(self, item: str, doc_id: str) -> None:
+        """One change to one document, as `add`, left if the document has the item."""
+        school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+        while True:
+            try:
+                async with self.writer.edit(self.collection, doc_id) as edit:
+                    if edit.current is None:
+                        edit.create({"items": [item]})
+                    elif item not in edit.current["items"]:
+                        edit.set({"items": [*edit.current["items"], item]})
+                    else:
+                        return
+                    edit.emit(concern_raised(school, "p-1"))  # type: ignore[arg-type]
+                return
+            except EditConflict:
+                self.conflicts += 1
+
 
 @pytest.fixture
 async def store(stack: TestStack) -> AsyncIterator[tuple[Any, AsyncCollection[dict[str, Any]]]]:
@@ -111,6 +147,49 @@ async def test_two_replicas_editing_one_document_lose_nothing_and_publish_everyt
         assert events <= {e for r in replicas for e in r.published}
         assert sum(r.conflicts for r in replicas) > 0  # the two really raced
         assert await db["locks"].count_documents({}) == 0  # no store lock was taken
+    finally:
+        for task in relays:
+            task.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
+
+
+async def test_bulk_edits_racing_single_edits_lose_nothing_and_publish_everything(
+    store: tuple[Any, AsyncCollection[dict[str, Any]]],
+) -> None:
+    db, collection = store
+    bulk, single = Replica(db, collection), Replica(db, collection)
+    relays = [asyncio.create_task(r.relay.run()) for r in (bulk, single)]
+    docs = [f"doc-{d}" for d in range(10)]
+    try:
+        await asyncio.gather(
+            *(bulk.add_to_all(f"bulk-{i}", docs) for i in range(EDITS_PER_REPLICA // 5)),
+            *(
+                single.add_to(f"single-{i}", doc)
+                for i in range(EDITS_PER_REPLICA // 5)
+                for doc in docs
+            ),
+        )
+        expected = sorted(
+            f"{kind}-{i}" for kind in ("bulk", "single") for i in range(EDITS_PER_REPLICA // 5)
+        )
+        events: set[str] = set()
+        for doc in docs:
+            stored = await collection.find_one({"_id": doc})
+            assert stored is not None and sorted(stored["items"]) == expected, doc
+            assert stored["version"] == len(expected)
+            events |= {entry["event_id"] for entry in stored["outbox"]}
+        assert len(events) == len(docs) * len(expected)  # one event per change, none twice
+
+        async def all_published() -> bool:
+            return await collection.count_documents({"outbox_pending": True}) == 0
+
+        for _ in range(600):  # the relays finish on their own; a busy machine is slower
+            if await all_published():
+                break
+            await asyncio.sleep(0.05)
+        assert await all_published()
+        assert events <= set(bulk.published) | set(single.published)
+        assert bulk.conflicts + single.conflicts > 0  # they really raced
     finally:
         for task in relays:
             task.cancel()
