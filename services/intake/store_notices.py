@@ -125,10 +125,9 @@ class NoticeQueries:
         self, children: Sequence[NotifiedChild], trust_ids: frozenset[str]
     ) -> list[Candidate]:
         """Every pupil (on roll or not) of these trusts sharing a surname key or UPN with
-        one of the children. A police batch's pool can be most of a trust (37,000 of 50,000
-        pupils in the benchmark): its surname keys are read in POOL_PARTS queries at once,
-        which the store answers side by side (35,000 of 50,000 pupils on FerretDB here:
-        4.2 s as one query, 2.2–3.2 s as four)."""
+        one of the children. A police batch's pool can be most of a trust, so a large one is
+        read in POOL_PARTS queries at once, which the store answers side by side (35,000 of
+        50,000 pupils on FerretDB here: 4.2 s as one query, 2.2–3.2 s as four)."""
         keys = sorted({surname_key(child.surname) for child in children})
         upns = sorted({child.upn for child in children if child.upn})
         trusts = {"trust_id": {"$in": sorted(trust_ids)}}
