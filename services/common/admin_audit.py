@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from contracts.admin_actions import AdminAction, AdminActionRecorded
-from contracts.envelope import Actor, Subject
+from contracts.envelope import Actor
 from services.common.auth import Principal
-from services.common.events import make_envelope
+from services.common.events import school_event
 from services.common.store import Document
 from services.common.unit_of_work import Event
 
@@ -44,15 +44,8 @@ def admin_action_recorded(
         details=dict(details or {}),
     )
     where = school_id or trust_id
-    return make_envelope(
-        event_type,
-        payload,
-        trust_id=trust_id,
-        school_id=where,
-        subject=Subject(kind="school", id=where),
-        actor=Actor(kind="user", id=principal.user_id, role=principal.primary_role),
-        occurred_at=at,
-    )
+    actor = Actor(kind="user", id=principal.user_id, role=principal.primary_role)
+    return school_event(event_type, payload, trust_id=trust_id, school_id=where, actor=actor, at=at)
 
 
 def action_document(event: Event) -> Document:

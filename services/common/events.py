@@ -56,7 +56,8 @@ def school_event(
     actor: Actor,
     at: datetime,
 ) -> Envelope[BaseModel]:
-    """An event about the school itself (many pupils or children of it at once)."""
+    """An event whose subject is the school itself: many of its pupils or children at
+    once, or a change to its set-up (a trust's, named by the trust's id)."""
     return make_envelope(
         event_type,
         payload,
