@@ -24,12 +24,10 @@ from services.common.outbox import (
     load_keys,
     merge_updates,
     push_events,
-    with_outbox,
 )
 from services.common.store import (
     Document,
     insert_if_absent,
-    insert_many_if_absent,
     upsert_if_newer,
     upsert_many_if_newer,
 )
@@ -214,12 +212,6 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
 
     async def early_meet(self, key: str) -> Document | None:
         return await self.early_meets.find_one({"_id": key})
-
-    async def insert_deadlines(self, deadlines: Sequence[Document]) -> None:
-        """New deadlines in one insert (`_id`s fixed by their events: one stored already is
-        a repeat, left as it is). As `DocumentWriter.insert` stores a deadline: no events,
-        nothing sealed."""
-        await insert_many_if_absent(self.deadlines, [with_outbox(d, [], None) for d in deadlines])
 
     async def look_at_deadlines(self, looks: Sequence[tuple[str, datetime | None, bool]]) -> None:
         """`look_at_deadline` for many: (deadline id, when, approaching), timers set in one

@@ -25,10 +25,10 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import utc_now
-from services.common.store import DUPLICATE_KEY, Document
+from services.common.store import Document, insert_many_if_absent
 
 
 class LockBusy(Exception):
@@ -86,18 +86,13 @@ class DocumentLocks:
         owner = uuid.uuid4().hex
         expires_at = utc_now() + self._ttl
         wanted = sorted(set(keys))
-        held = set(wanted)
+        locks = [{"_id": key, "owner": owner, "expires_at": expires_at} for key in wanted]
         try:
-            await self._collection.insert_many(
-                [{"_id": key, "owner": owner, "expires_at": expires_at} for key in wanted],
-                ordered=False,
-            )
-        except BulkWriteError as exc:
-            for error in exc.details.get("writeErrors", []):
-                if error.get("code") != DUPLICATE_KEY:
-                    await self._release_all(held, owner)
-                    raise
-                held.discard(wanted[int(error["index"])])
+            taken = await insert_many_if_absent(self._collection, locks)
+        except Exception:
+            await self._release_all(set(wanted), owner)  # any it did insert
+            raise
+        held = {key for position, key in enumerate(wanted) if position not in taken}
         try:
             yield held
         finally:

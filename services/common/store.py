@@ -79,11 +79,17 @@ async def insert_many_if_absent(
     try:
         await collection.insert_many(documents, ordered=False)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(error.get("code") != DUPLICATE_KEY for error in errors):
-            raise
-        return {int(error["index"]) for error in errors}
+        return stored_already(exc)
     return set()
+
+
+def stored_already(exc: BulkWriteError) -> set[int]:
+    """The positions an unordered bulk write found stored already (duplicate keys); the
+    error itself if anything else failed."""
+    errors = exc.details.get("writeErrors", [])
+    if any(error.get("code") != DUPLICATE_KEY for error in errors):
+        raise exc
+    return {int(error["index"]) for error in errors}
 
 
 async def ping(client: AsyncMongoClient[Document]) -> None:
@@ -116,9 +122,7 @@ async def upsert_many_if_newer(
     try:
         await collection.bulk_write(writes, ordered=False)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(error.get("code") != DUPLICATE_KEY for error in errors):
-            raise  # a duplicate key is a newer copy stored; anything else is a failure
+        stored_already(exc)  # a duplicate key is a newer copy stored
 
 
 def _if_newer(doc_id: str, state: Document, as_of: Any) -> tuple[Document, Document]:

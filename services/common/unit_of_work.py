@@ -47,7 +47,7 @@ from services.common.locks import DocumentLocks, LocalLocks, LockBusy, lock_key
 from services.common.outbox import load_keys, with_outbox
 from services.common.outbox_relay import OutboxRelay
 from services.common.retries import retry_busy
-from services.common.store import DUPLICATE_KEY, Document
+from services.common.store import Document, insert_many_if_absent, stored_already
 
 log = logging.getLogger("harbour.outbox")
 
@@ -169,9 +169,7 @@ class DocumentWriter:
                 result = await collection.bulk_write(writes, ordered=False)
                 conflict = result.matched_count < len(writes) - len(inserted)
             except BulkWriteError as exc:
-                errors = exc.details.get("writeErrors", [])
-                if any(error.get("code") != DUPLICATE_KEY for error in errors):
-                    raise
+                stored_already(exc)
                 conflict = True  # created by another process since the read
         for edit in edits:
             if edit.events:
@@ -204,6 +202,17 @@ class DocumentWriter:
             _log_stored(collection, events)
             self._relay.enqueue(collection, document["_id"], written=stored)
         return True
+
+    async def insert_many(
+        self, collection: AsyncCollection[Document], documents: Sequence[Document]
+    ) -> set[int]:
+        """`insert` for many documents without events, in one write; returns the positions
+        of those whose `_id` was taken (a repeat, left as it is)."""
+        fields = self._sealed.get(collection.name)
+        if fields:
+            documents = [await seal_document(self.cipher, d, fields) for d in documents]
+        stored = [with_outbox(document, [], self.cipher) for document in documents]
+        return await retry_busy(lambda: insert_many_if_absent(collection, stored))
 
     async def put(
         self,

@@ -11,7 +11,6 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from services.common.field_cipher import FieldCipher, open_document, seal_document
 from services.common.outbox import (
@@ -22,7 +21,7 @@ from services.common.outbox import (
     with_outbox,
 )
 from services.common.retries import gather_limited, retry_busy
-from services.common.store import DUPLICATE_KEY, Document
+from services.common.store import Document, insert_many_if_absent
 from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
 from services.intake.domain.roster import ROSTER_COLUMNS
@@ -234,16 +233,4 @@ async def _insert_new(
     await load_keys(cipher, [event for _document, events in documents for event in events])
     stored = [with_outbox(document, events, cipher) for document, events in documents]
 
-    async def insert() -> set[int]:
-        try:
-            await collection.insert_many(stored, ordered=False)
-        except BulkWriteError as exc:
-            lost = set()
-            for error in exc.details.get("writeErrors", []):
-                if error.get("code") != DUPLICATE_KEY:
-                    raise
-                lost.add(error["index"])
-            return lost
-        return set()
-
-    return await retry_busy(insert), stored
+    return await retry_busy(lambda: insert_many_if_absent(collection, stored)), stored

@@ -21,7 +21,7 @@ Hot paths look documents up by `_id` (FerretDB 1.x scans for anything else).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -30,11 +30,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.locks import lock_key
-from services.common.outbox import ensure_outbox_index, with_outbox
+from services.common.outbox import ensure_outbox_index
 from services.common.store import (
     Document,
     insert_if_absent,
-    insert_many_if_absent,
     upsert_if_newer,
 )
 from services.common.timers import Timers
@@ -122,11 +121,6 @@ class NotificationStore:
             query["acknowledged_at"] = {"$ne": None} if acknowledged else None
         cursor = self.alerts.find(query, projection=WITHOUT_OUTBOX)
         return [alert async for alert in cursor.sort("created_at", -1).limit(limit)]
-
-    async def insert_alerts(self, alerts: Sequence[Document]) -> set[int]:
-        """New alerts in one insert, each with an empty outbox as `DocumentWriter.insert`
-        stores one; returns the positions of those stored already (their events were seen)."""
-        return await insert_many_if_absent(self.alerts, [with_outbox(a, [], None) for a in alerts])
 
     async def alerts_awaiting_rota(self, school_id: str) -> list[str]:
         """Unacknowledged alerts of the school that stopped climbing for want of a rota."""

@@ -16,6 +16,7 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.common.document_edit import DocumentEdit
 from services.common.errors import EditConflict
 from services.common.locks import DocumentLocks
 from services.common.outbox_relay import OutboxRelay
@@ -63,38 +64,36 @@ class Replica:
     async def add_to_all(self, item: str, doc_ids: list[str]) -> None:
         """The same change to many documents in one bulk edit (writer.edit_many), redone
         after a conflict as a consumer would; a document that has the item is left."""
-        school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
         while True:
             try:
                 async with self.writer.edit_many(self.collection, doc_ids) as edits:
                     for edit in edits.values():
-                        if edit.current is None:
-                            edit.create({"items": [item]})
-                        elif item not in edit.current["items"]:
-                            edit.set({"items": [*edit.current["items"], item]})
-                        else:
-                            continue
-                        edit.emit(concern_raised(school, "p-1"))  # type: ignore[arg-type]
+                        _add_once(edit, item)
                 return
             except EditConflict:
                 self.conflicts += 1
 
     async def add_to(self, item: str, doc_id: str) -> None:
         """One change to one document, as `add`, left if the document has the item."""
-        school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
         while True:
             try:
                 async with self.writer.edit(self.collection, doc_id) as edit:
-                    if edit.current is None:
-                        edit.create({"items": [item]})
-                    elif item not in edit.current["items"]:
-                        edit.set({"items": [*edit.current["items"], item]})
-                    else:
-                        return
-                    edit.emit(concern_raised(school, "p-1"))  # type: ignore[arg-type]
+                    _add_once(edit, item)
                 return
             except EditConflict:
                 self.conflicts += 1
+
+
+def _add_once(edit: DocumentEdit, item: str) -> None:
+    """The item and its event, unless the document has the item (a redo after a conflict)."""
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    if edit.current is None:
+        edit.create({"items": [item]})
+    elif item not in edit.current["items"]:
+        edit.set({"items": [*edit.current["items"], item]})
+    else:
+        return
+    edit.emit(concern_raised(school, "p-1"))  # type: ignore[arg-type]
 
 
 @pytest.fixture

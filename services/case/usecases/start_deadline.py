@@ -96,7 +96,7 @@ async def police_notifications_received(
         )
         for event in events
     ]
-    await store.insert_deadlines(deadlines)
+    await ports.writer.insert_many(store.deadlines, deadlines)  # `_id`s fixed by the events
     await store.look_at_deadlines(
         [(d["_id"], next_look(d), d["approaching_sent"]) for d in deadlines]
     )

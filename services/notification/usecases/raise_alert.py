@@ -41,7 +41,7 @@ async def raise_alerts_for_police_notifications(
     timers set as `raise_alert` does for one, in one write each. False for each seen before."""
     now = ports.clock.now()
     alerts = [alert_for_encompass(event, now) for event in events]
-    seen = await ports.store.insert_alerts(alerts)
+    seen = await ports.writer.insert_many(ports.store.alerts, alerts)
     await ports.store.alert_timers.set_many([(a["_id"], a["next_step_at"], {}) for a in alerts])
     ports.signals.escalation.set()
     for position, alert in enumerate(alerts):
