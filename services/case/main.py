@@ -7,6 +7,7 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from contracts.admin_actions import AdminAction
 from services.case import (
     api_actions,
     api_adult_cases,
@@ -35,7 +36,15 @@ from services.common.unit_of_work import DocumentWriter
 
 def build_app(settings: CaseSettings) -> FastAPI:
     runtime = ServiceRuntime("case", settings)
-    store = CaseStore(runtime.db, runtime.cipher)
+    store = CaseStore(
+        runtime.db, runtime.cipher, school_cache_seconds=settings.school_cache_seconds
+    )
+    runtime.forget_on_change(
+        {
+            AdminAction.CALENDAR_REPLACED: [store.calendar_cache],
+            AdminAction.PATTERN_RULES_REPLACED: [store.pattern_rules_cache],
+        }
+    )
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(*store.with_outbox, store.adult_reads)
     writer = DocumentWriter(runtime.locks, runtime.relay)

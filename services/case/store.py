@@ -25,6 +25,7 @@ from services.common.outbox import (
     merge_updates,
     push_events,
 )
+from services.common.school_cache import SchoolCache
 from services.common.store import (
     Document,
     insert_if_absent,
@@ -36,8 +37,18 @@ from services.common.unit_of_work import Event
 
 
 class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
-    def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        cipher: FieldCipher | None = None,
+        *,
+        school_cache_seconds: float = 60.0,
+    ) -> None:
         self.cipher = cipher
+        # Read for every deadline and every concern's pattern watch; changed by a school's
+        # admin a few times a year (services.common.school_cache).
+        self.calendar_cache: SchoolCache[SchoolCalendar] = SchoolCache(school_cache_seconds)
+        self.pattern_rules_cache: SchoolCache[Document | None] = SchoolCache(school_cache_seconds)
         # One per child per school (`_id` = "<school>/<pupil>"): the DSL's working file.
         self.cases: AsyncCollection[Document] = db["cases"]
         self.deadlines: AsyncCollection[Document] = db["deadlines"]
@@ -236,6 +247,9 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
     # -- calendars -------------------------------------------------------------------------
 
     async def calendar_of(self, school_id: str) -> SchoolCalendar:
+        return await self.calendar_cache.get(school_id, lambda: self._calendar_stored(school_id))
+
+    async def _calendar_stored(self, school_id: str) -> SchoolCalendar:
         stored = await self.calendars.find_one({"_id": school_id}, projection={"outbox": 0})
         if stored is None:
             return SchoolCalendar.default()
@@ -270,6 +284,7 @@ class CaseStore(CaseFileQueries, AdultCaseQueries, ChildWatchQueries):
         await self.calendars.update_one(
             {"_id": school_id}, merge_updates(update, push_events(events, self.cipher)), upsert=True
         )
+        self.calendar_cache.forget(school_id)
 
     async def calendar_recomputed(self, school_id: str) -> None:
         await self.calendars.update_one({"_id": school_id}, {"$set": {"recompute_pending": False}})

@@ -16,6 +16,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.common.school_cache import SchoolCache
 from services.common.store import Document
 
 # What the reviews-due list needs of a case: never the file's content beyond the
@@ -31,8 +32,12 @@ class ChildWatchQueries:
     pattern_watch: AsyncCollection[Document]
     pattern_rules: AsyncCollection[Document]
 
+    pattern_rules_cache: SchoolCache[Document | None]
+
     async def pattern_rules_of(self, school_id: str) -> Document | None:
-        return await self.pattern_rules.find_one({"_id": school_id}, {"outbox": 0})
+        return await self.pattern_rules_cache.get(
+            school_id, lambda: self.pattern_rules.find_one({"_id": school_id}, {"outbox": 0})
+        )
 
     async def pattern_watch_of(self, school_id: str, pupil_id: str) -> Document | None:
         return await self.pattern_watch.find_one({"_id": f"{school_id}/{pupil_id}"}, {"outbox": 0})

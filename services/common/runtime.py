@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 
 from contracts import topology
+from contracts.admin_actions import AdminAction
 from services.common.broker import EventPublisher, dead_letter_count, declare_topology, make_broker
 from services.common.consuming import Handler, subscribe
 from services.common.dead_letter_copies import DeadLetter, subscribe_dead_letters
@@ -33,6 +34,8 @@ from services.common.field_cipher import FieldCipher
 from services.common.locks import DocumentLocks
 from services.common.metrics import ServiceMetrics
 from services.common.outbox_relay import OutboxRelay
+from services.common.school_cache import SchoolCache
+from services.common.school_changes import forget_on_change
 from services.common.settings import CommonSettings
 from services.common.store import Document, make_client, ping
 from services.common.store_commands import StoreCommandCounts
@@ -90,6 +93,10 @@ class ServiceRuntime:
         if topology.DEAD_LETTER_COPIES.split(".", 1)[0] != self.service:
             raise ValueError(f"{topology.DEAD_LETTER_COPIES} belongs to another service")
         subscribe_dead_letters(self.broker, handler, prefetch=self.settings.prefetch)
+
+    def forget_on_change(self, caches: Mapping[AdminAction, Sequence[SchoolCache[Any]]]) -> None:
+        """Drop a school from `caches` whenever any replica records one of the actions."""
+        forget_on_change(self.broker, self.service, caches)
 
     def on_startup(self, step: Startup) -> None:
         self._startup.append(step)

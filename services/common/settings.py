@@ -42,6 +42,10 @@ class CommonSettings(BaseSettings):
     # (4.8 s of store time for 50,000 pupils), so not often; on MongoDB it uses an index.
     relay_sweep_seconds: float = Field(default=300.0, gt=0)
     handler_retry_seconds: float = Field(default=20.0, ge=0)
+    # How long a process may use a school's calendar, rota, pattern rules or record without
+    # reading it again, should it miss another replica's change (services.common.
+    # school_changes tells it at once otherwise). 0: read them every time.
+    school_cache_seconds: float = Field(default=60.0, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Our deepest real body (a rota: tiers → members → member) is 5 levels; json.loads
     # recurses per level and fails with a RecursionError near 1,000.

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
+from contracts.admin_actions import AdminAction
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
@@ -32,7 +33,10 @@ from services.intake.usecases.publish_departures import publish_departures
 
 def build_app(settings: IntakeSettings) -> FastAPI:
     runtime = ServiceRuntime("intake", settings)
-    store = IntakeStore(runtime.db, runtime.cipher)
+    store = IntakeStore(
+        runtime.db, runtime.cipher, school_cache_seconds=settings.school_cache_seconds
+    )
+    runtime.forget_on_change({AdminAction.SCHOOL_RECORDED: [store.school_cache]})
     runtime.on_startup(store.ensure_indexes)
     runtime.relay.watch(store.schools, store.pupils, store.notices, store.senders)
     runtime.relay.watch(store.concerns, store.admin_actions, store.adult_concerns)

@@ -21,6 +21,7 @@ from services.common.outbox import (
     with_outbox,
 )
 from services.common.retries import gather_limited, retry_busy
+from services.common.school_cache import SchoolCache
 from services.common.store import Document, insert_many_if_absent
 from services.common.unit_of_work import Event
 from services.intake.domain.concerns import ConcernSubmission
@@ -41,9 +42,18 @@ ROSTER_PROJECTION = dict.fromkeys(
 
 
 class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
-    def __init__(self, db: AsyncDatabase[Document], cipher: FieldCipher | None = None) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        cipher: FieldCipher | None = None,
+        *,
+        school_cache_seconds: float = 60.0,
+    ) -> None:
         self.cipher = cipher
         self.schools: AsyncCollection[Document] = db["schools"]
+        # The school a concern is raised at, read for every concern (services.common.
+        # school_cache); changing a school reads it afresh.
+        self.school_cache: SchoolCache[Document | None] = SchoolCache(school_cache_seconds)
         self.pupils: AsyncCollection[Document] = db["pupils"]
         self.concerns: AsyncCollection[Document] = db["concerns"]
         # Concerns about adults (store_adult_concerns.py): written once, with their event.
@@ -104,6 +114,14 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
 
     async def school(self, school_id: str) -> Document | None:
         return await self.schools.find_one({"_id": school_id})
+
+    async def known_school(self, school_id: str) -> Document | None:
+        """The school as a concern sees it: without its outbox, perhaps from the cache (a
+        copy: the caller may change it)."""
+        found = await self.school_cache.get(
+            school_id, lambda: self.schools.find_one({"_id": school_id}, {"outbox": 0})
+        )
+        return dict(found) if found is not None else None
 
     async def has_pupil(self, school_id: str, pupil_id: str) -> bool:
         found = await self.pupils.find_one(

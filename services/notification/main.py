@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+from contracts.admin_actions import AdminAction
 from services.common.app import principal_dependency, serve, service_app
 from services.common.clock import SystemClock
 from services.common.logs import configure_logging
@@ -27,7 +28,8 @@ from services.notification.store import NotificationStore
 
 def build_app(settings: NotificationSettings) -> FastAPI:
     runtime = ServiceRuntime("notification", settings)
-    store = NotificationStore(runtime.db)
+    store = NotificationStore(runtime.db, school_cache_seconds=settings.school_cache_seconds)
+    runtime.forget_on_change({AdminAction.ROTA_REPLACED: [store.rota_cache]})
     smtp, gateway = settings.smtp_config(), settings.gateway_config()
     ports = NotificationPorts(
         store=store,

@@ -31,6 +31,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.locks import lock_key
 from services.common.outbox import ensure_outbox_index
+from services.common.school_cache import SchoolCache
 from services.common.store import (
     Document,
     insert_if_absent,
@@ -44,10 +45,13 @@ WITHOUT_OUTBOX = {"outbox": 0}
 
 
 class NotificationStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], *, school_cache_seconds: float = 60.0) -> None:
         self.alerts: AsyncCollection[Document] = db["alerts"]
         self.schools: AsyncCollection[Document] = db["schools"]
         self.rotas: AsyncCollection[Document] = db["rotas"]
+        # Each school's rota as escalation reads it, at every step of every alert
+        # (services.common.school_cache); who may act on an alert is always read afresh.
+        self.rota_cache: SchoolCache[Rota | None] = SchoolCache(school_cache_seconds)
         self.staff: AsyncCollection[Document] = db["staff"]
         self.steps: AsyncCollection[Document] = db["escalation_steps"]
         self.triggers: AsyncCollection[Document] = db["escalation_triggers"]
@@ -207,6 +211,9 @@ class NotificationStore:
 
     async def rota(self, school_id: str) -> Rota | None:
         """The school's current rota: escalation takes it as it is at each step."""
+        return await self.rota_cache.get(school_id, lambda: self._rota_stored(school_id))
+
+    async def _rota_stored(self, school_id: str) -> Rota | None:
         stored = await self.rota_document(school_id)
         return Rota.model_validate(stored["rota"]) if stored else None
 

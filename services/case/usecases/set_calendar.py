@@ -52,11 +52,12 @@ async def set_calendar(
                 at=now,
                 events=[audited],
             )
+            # Published now: other replicas stop using the calendar they cache.
+            ports.writer.enqueue(store.calendars, [school_id])
             moved = await recompute_open_deadlines(ports, school_id, calendar)
             await store.calendar_recomputed(school_id)
     except LockBusy:
         raise Busy("the calendar is being changed by someone else; try again") from None
-    ports.writer.enqueue(store.calendars, [school_id])
     return moved
 
 

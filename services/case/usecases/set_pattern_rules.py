@@ -67,6 +67,7 @@ async def set_pattern_rules(
         meta={"updated_by": principal.user_id, "updated_at": now},
         defaults={"trust_id": school["trust_id"], "school_id": school_id},
     )
+    ports.store.pattern_rules_cache.forget(school_id)
     return _school_rules(school_id, stored)
 
 

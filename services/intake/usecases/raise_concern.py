@@ -36,7 +36,7 @@ async def raise_concern(
     school = school_in_reach(
         principal,
         submission.school_id,
-        await store.school(submission.school_id),
+        await store.known_school(submission.school_id),
         SCHOOL_ROLES,
         registered_elsewhere=False,
     )

@@ -62,4 +62,5 @@ async def record_school(
         lambda _: [school_recorded(school_id, details, actor, now), audited],
         meta={"updated_at": now},
     )
+    store.school_cache.forget(school_id)
     return RecordedSchool(state, created=existing is None)

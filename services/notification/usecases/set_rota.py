@@ -54,6 +54,7 @@ async def set_rota(
         lambda _: [audited],
         meta={"updated_at": now, "updated_by": principal.user_id},
     )
+    store.rota_cache.forget(school_id)
     if changed:
         await start_waiting_alerts(ports, school_id)
     return stored
