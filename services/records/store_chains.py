@@ -12,9 +12,9 @@ A file is read by `_id` only (the head, then its pages), never by a filter Ferre
 answer with a scan. Pages rather than a document per entry: on FerretDB 1.24 reading 200
 entries took 193–330 ms as 200 `_id` lookups (and 2.5 s with `$in`, a scan). Entries as
 JSON text rather than nested documents: FerretDB decodes every nested field, so 7 pages of
-32 concern entries took 85–110 ms as documents and 21–43 ms as text. Every write here runs
-under the chain head's lock (usecases/chain_append.py), which is what makes the
-read-check-write safe on FerretDB.
+32 concern entries took 85–110 ms as documents and 21–43 ms as text. Every write here is
+made by the writer holding the chain head's claim (usecases/chain_append.py), which
+is what makes the read-check-write safe.
 
 Each entry's text (and a pending entry) is sealed at rest under its trust's data key
 (services.common.field_cipher): a chain's whole content is free text about the child. The
@@ -36,9 +36,11 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.common.field_cipher import FieldCipher, TrustCipher, is_sealed
+from services.common.locks import LocalLocks
 from services.common.retries import retry_busy
-from services.common.store import Document, insert_if_absent, insert_many_if_absent
+from services.common.store import Document, insert_if_absent
 from services.records.domain.chain import GENESIS, Entry
+from services.records.store_chain_claims import HeadClaims
 
 PAGE_SIZE = 32
 
@@ -47,7 +49,7 @@ def page_of(seq: int) -> int:
     return (seq - 1) // PAGE_SIZE
 
 
-class ChainStore:
+class ChainStore(HeadClaims):
     def __init__(
         self, db: AsyncDatabase[Document], kind: str, cipher: FieldCipher | None = None
     ) -> None:
@@ -55,6 +57,8 @@ class ChainStore:
         self.heads: AsyncCollection[Document] = db[f"{kind}_heads"]
         self.pages: AsyncCollection[Document] = db[f"{kind}_pages"]
         self.keys: AsyncCollection[Document] = db[f"{kind}_keys"]
+        # Writers of one chain in this process take turns here before claiming its head.
+        self.turns = LocalLocks()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -78,65 +82,50 @@ class ChainStore:
             found.extend(await self._entries_of(page))
         return [entry for entry in found if entry.get("seq", 0) <= through]
 
-    async def key_seq(self, chain: str, key: str) -> int | None:
-        found = await self.keys.find_one({"_id": key_id(chain, key)})
-        return int(found["seq"]) if found is not None else None
+    # -- appending (by the writer that holds the head's claim, store_chain_claims.py) -------
 
-    # -- appending (under the head's lock) -------------------------------------------------
+    async def sealed_pending(self, tenant: Mapping[str, Any], pending: Mapping[str, Any]) -> Any:
+        """A pending entry as the head stores it: sealed as its JSON text (without a
+        cipher, as the document it always was)."""
+        if self.cipher is None:
+            return dict(pending)
+        return (await self._box(tenant)).seal(entry_text(pending))
 
     async def set_pending(
         self, chain: str, tenant: Mapping[str, str], pending: Mapping[str, Any]
     ) -> None:
-        """Step 1: the head records the entry about to be appended (and is created with
-        the chain's first one)."""
-        sealed = _sealed_pending(await self._box(tenant), pending, self.cipher)
+        """The head records the entry about to be appended (the caller holds its claim)."""
+        sealed = await self.sealed_pending(tenant, pending)
         await retry_busy(
-            lambda: self.heads.update_one(
-                {"_id": chain},
-                {
-                    "$set": {"pending": sealed},
-                    "$setOnInsert": {**tenant, "seq": 0, "hash": pending["entry"]["prev_hash"]},
-                },
-                upsert=True,
-            )
+            lambda: self.heads.update_one({"_id": chain}, {"$set": {"pending": sealed}})
         )
 
     async def put_in_page(
         self, chain: str, tenant: Mapping[str, str], entry: Entry, *, check: bool
     ) -> None:
-        """Step 2: the entry into its page. `check`: after a crash, it may be there already."""
+        """The entry into its page. `check`: after a crash, it may be there already."""
         page_id = _page_id(chain, page_of(entry["seq"]))
         if check:
             page = await self.pages.find_one({"_id": page_id})
             if any(e.get("seq") == entry["seq"] for e in await self._entries_of(page)):
                 return
         sealed = (await self._box(tenant)).seal(entry_text(entry))
-        await retry_busy(
-            lambda: self.pages.update_one(
-                {"_id": page_id},
-                {
-                    "$push": {"entries": sealed},
-                    "$setOnInsert": {**tenant, "chain": chain, "page": page_of(entry["seq"])},
-                },
-                upsert=True,
-            )
-        )
+        push = _page_push(chain, tenant, entry, sealed)
+        await retry_busy(lambda: self.pages.update_one({"_id": page_id}, push, upsert=True))
 
-    async def remember_key(self, chain: str, key: str, seq: int, at: datetime) -> None:
-        """Step 3: the key, so that a repeat of the same event appends nothing (`at`: when
-        the entry was stored, which the benchmark reads)."""
-        await insert_if_absent(self.keys, {"_id": key_id(chain, key), "seq": seq, "at": at})
-
-    async def advance(self, chain: str, entry: Entry) -> None:
-        """Step 4: the head moves on; nothing is pending."""
-        await retry_busy(
-            lambda: self.heads.update_one(
-                {"_id": chain},
-                {"$set": {"seq": entry["seq"], "hash": entry["hash"], "pending": None}},
-            )
-        )
-
-    # -- appending to many chains at once (each under its head's lock) --------------------
+    async def put_all_in_pages(
+        self, entries: Sequence[tuple[str, Mapping[str, str], Entry]]
+    ) -> None:
+        """`put_in_page` (unchecked) for entries of many chains, in one bulk write."""
+        if not entries:
+            return
+        writes = []
+        for chain, tenant, entry in entries:
+            sealed = (await self._box(tenant)).seal(entry_text(entry))
+            page_id = _page_id(chain, page_of(entry["seq"]))
+            push = _page_push(chain, tenant, entry, sealed)
+            writes.append(UpdateOne({"_id": page_id}, push, upsert=True))
+        await self.pages.bulk_write(writes, ordered=False)
 
     async def heads_of(self, chains: Sequence[str]) -> dict[str, Document]:
         """Heads by `_id`, in one query (FerretDB answers `_id` `$in` from its index here,
@@ -147,77 +136,6 @@ class ChainStore:
                 head["pending"] = json.loads((await self._box(head)).open(head["pending"]))
             found[head["_id"]] = head
         return found
-
-    async def seqs_of_keys(self, key_ids: Sequence[str]) -> dict[str, int]:
-        """Key id → the position its entry was appended at, for the keys appended before."""
-        cursor = self.keys.find({"_id": {"$in": list(key_ids)}})
-        return {doc["_id"]: int(doc["seq"]) async for doc in cursor}
-
-    async def append_all(
-        self, appends: Sequence[tuple[str, Mapping[str, str], Mapping[str, Any]]], at: datetime
-    ) -> None:
-        """The four steps of an append (pending, page, key, head) for many chains, each step
-        one bulk write for all of them: (chain, tenant, pending) with a key each, on chains
-        with nothing pending. A failure part-way leaves heads pending, which whoever takes
-        a head's lock next completes (usecases/chain_append.py), as after a crash."""
-        if not appends:
-            return
-        boxes = [await self._box(tenant) for _, tenant, _ in appends]
-        await self.heads.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": chain},
-                    {
-                        "$set": {"pending": _sealed_pending(box, pending, self.cipher)},
-                        "$setOnInsert": {**tenant, "seq": 0, "hash": pending["entry"]["prev_hash"]},
-                    },
-                    upsert=True,
-                )
-                for box, (chain, tenant, pending) in zip(boxes, appends, strict=True)
-            ],
-            ordered=False,
-        )
-        await self.pages.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": _page_id(chain, page_of(pending["entry"]["seq"]))},
-                    {
-                        "$push": {"entries": box.seal(entry_text(pending["entry"]))},
-                        "$setOnInsert": {
-                            **tenant,
-                            "chain": chain,
-                            "page": page_of(pending["entry"]["seq"]),
-                        },
-                    },
-                    upsert=True,
-                )
-                for box, (chain, tenant, pending) in zip(boxes, appends, strict=True)
-            ],
-            ordered=False,
-        )
-        await insert_many_if_absent(
-            self.keys,
-            [
-                {"_id": key_id(chain, pending["key"]), "seq": pending["entry"]["seq"], "at": at}
-                for chain, _, pending in appends
-            ],
-        )
-        await self.heads.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": chain},
-                    {
-                        "$set": {
-                            "seq": pending["entry"]["seq"],
-                            "hash": pending["entry"]["hash"],
-                            "pending": None,
-                        }
-                    },
-                )
-                for chain, _, pending in appends
-            ],
-            ordered=False,
-        )
 
     # -- whole chains written once (a received file) and disposal ---------------------------
 
@@ -248,7 +166,7 @@ class ChainStore:
         await insert_if_absent(self.heads, {"_id": chain, **head, "pending": None})
 
     async def mark_disposed(self, chain: str, at: datetime) -> None:
-        """The head says its file's content was disposed of (under the head's lock)."""
+        """The head says its file's content was disposed of (by the claim's holder)."""
         await retry_busy(
             lambda: self.heads.update_one({"_id": chain}, {"$set": {"disposed_at": at}})
         )
@@ -299,14 +217,6 @@ class _Plain:
         return value
 
 
-def _sealed_pending(
-    box: TrustCipher | _Plain, pending: Mapping[str, Any], cipher: FieldCipher | None
-) -> Any:
-    """A pending entry as `set_pending` stores it: sealed as its JSON text (without a
-    cipher, as the document it always was)."""
-    return box.seal(entry_text(pending)) if cipher is not None else dict(pending)
-
-
 def entry_text(entry: Mapping[str, Any]) -> str:
     return json.dumps(entry, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
@@ -315,5 +225,8 @@ def _page_id(chain: str, number: int) -> str:
     return f"{chain}#{number}"
 
 
-def key_id(chain: str, key: str) -> str:
-    return f"{chain}#{key}"
+def _page_push(chain: str, tenant: Mapping[str, str], entry: Entry, sealed: Any) -> Document:
+    return {
+        "$push": {"entries": sealed},
+        "$setOnInsert": {**tenant, "chain": chain, "page": page_of(entry["seq"])},
+    }

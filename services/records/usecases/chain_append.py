@@ -1,32 +1,49 @@
 """Appending to a hash chain (a child's file or access log), one writer at a time and
 safe against a crash at any point.
 
-Under the chain head's lock (taken through the writer, in one process or across
-replicas):
+The head carries the claim of the writer appending (store_chain_claims.py). An append:
 
-1. the head records the entry about to be appended (`pending`), with its key;
-2. the entry goes into its page;
-3. its key is remembered (an event appended twice is appended once);
-4. the head moves on to it.
+1. reads the head, and in one write claims it and records the entry about to be appended
+   (`pending`), on condition that the head is still as read;
+2. remembers the entry's key (an event appended twice is appended once: if the key is
+   there already, the pending entry is dropped and the earlier position answered);
+3. puts the entry into its page;
+4. moves the head on to it and gives the claim back, in one write.
 
-Whoever takes the lock next finishes a pending entry first (each step is idempotent), so a
-process killed between any two steps neither loses the entry nor writes it twice, and the
-chain never forks: every entry is built from the head as it stands under the lock.
+A writer that finds a pending entry whose claim has expired (its writer died) takes the
+claim over and finishes that entry first (each step is idempotent), so a process killed
+between any two steps neither loses the entry nor writes it twice, and the chain never
+forks: every entry is built from the head as it stood when its claim was taken. Writers in
+one process take turns in memory; another replica's write in between makes the claim fail,
+and the writer reads the head again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import contextlib
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
+from contracts.envelope import utc_now
+from services.common.errors import Busy
+from services.common.locks import LockBusy
 from services.common.retries import gather_limited
 from services.records.domain.chain import Head, next_entry
 from services.records.ports import RecordsPorts
-from services.records.store_chains import ChainStore, key_id
+from services.records.store_chain_claims import claim_state
+from services.records.store_chains import ChainStore
 
 # Consumers wait this long for a busy chain (a burst of events about one child).
 WAIT_SECONDS = 30.0
+# A claim not given back within this is a dead writer's: the next writer takes it over.
+CLAIM_LIFETIME = timedelta(seconds=30)
+BUSY = "the chain is being written by someone else; try again"
 
 
 @dataclass(frozen=True)
@@ -68,8 +85,68 @@ async def append(
     *,
     key: str | None = None,
 ) -> Appended:
-    async with ports.writer.hold(chains.heads, [ref.id], wait_seconds=WAIT_SECONDS):
-        return await append_held(ports, chains, ref, record, key=key)
+    try:
+        async with chains.turns.hold(ref.id, WAIT_SECONDS):
+            return await _append_in_turn(ports, chains, ref, record, key)
+    except LockBusy:
+        raise Busy(BUSY) from None
+
+
+class _Waiting:
+    """Jittered back-off while another writer holds the chain, up to WAIT_SECONDS."""
+
+    def __init__(self) -> None:
+        self._deadline = time.monotonic() + WAIT_SECONDS
+        self._delay = 0.005
+
+    async def pause(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise Busy(BUSY)
+        await asyncio.sleep(self._delay * (1 + random.random()))
+        self._delay = min(self._delay * 2, 0.2)
+
+
+async def _append_in_turn(
+    ports: RecordsPorts,
+    chains: ChainStore,
+    ref: ChainTarget,
+    record: Mapping[str, Any],
+    key: str | None,
+) -> Appended:
+    waiting = _Waiting()
+    while True:
+        now = utc_now()
+        stored = await chains.head(ref.id)
+        state = claim_state(stored, now)
+        if state == "held":  # another replica is appending: wait for it
+            await waiting.pause()
+            continue
+        if state == "stale" or (stored or {}).get("pending"):  # a writer died part-way
+            async with hold_chain(chains, ref):
+                return await append_held(ports, chains, ref, record, key=key)
+        entry = next_entry(Head.of(stored), record)
+        pending = {"entry": entry, "key": key}
+        owner = uuid.uuid4().hex
+        until = now + CLAIM_LIFETIME
+        if await chains.begin_append(ref.id, ref.tenant, stored, pending, owner, until, now):
+            try:
+                return await _finish(ports, chains, ref, pending, owner)
+            except Exception:
+                await chains.unclaim(ref.id, owner)  # the next writer finishes the entry
+                raise
+
+
+@contextlib.asynccontextmanager
+async def hold_chain(chains: ChainStore, ref: ChainTarget) -> AsyncIterator[None]:
+    """Hold the head's claim for a block of work (a disposal, or finishing a dead writer's
+    entry before appending with `append_held`)."""
+    owner, waiting = uuid.uuid4().hex, _Waiting()
+    while not await chains.claim(ref.id, ref.tenant, owner, utc_now() + CLAIM_LIFETIME, utc_now()):
+        await waiting.pause()
+    try:
+        yield
+    finally:
+        await chains.unclaim(ref.id, owner)
 
 
 @dataclass(frozen=True)
@@ -83,10 +160,10 @@ async def append_many(
     ports: RecordsPorts, chains: ChainStore, items: Sequence[ToAppend]
 ) -> list[Appended]:
     """`append` for many keyed entries (a police batch's children), in the items' order.
-    The chains whose locks are free and with nothing pending are appended to together:
-    every step above one bulk write for all of them, in the same order, so a crash leaves
-    each chain as `append` would. The others are appended to one by one. A chain named
-    twice takes its second entry in a second round."""
+    The chains no one claims, with nothing pending, are appended to together: each step
+    above one bulk write for all of them, in the same order, so a crash leaves each chain as
+    `append` would. The others are appended to one by one. A chain named twice takes its
+    second entry in a second round."""
     results: dict[int, Appended] = {}
     for positions in _rounds(items):
         alone = await _append_together(ports, chains, items, positions, results)
@@ -120,28 +197,40 @@ async def _append_together(
 ) -> list[int]:
     """Append what can be appended together; returns the positions left for one by one."""
     at_chain = {items[p].ref.id: p for p in positions}
-    async with ports.writer.hold_free(chains.heads, at_chain) as held:
-        heads = await chains.heads_of(sorted(held))
-        ready = []
-        for chain in sorted(held):
+    now, owner = utc_now(), uuid.uuid4().hex
+    heads = await chains.heads_of(sorted(at_chain))
+    begins, pendings = [], {}
+    for chain, p in sorted(at_chain.items()):
+        head = heads.get(chain)
+        if claim_state(head, now) != "free" or (head or {}).get("pending"):
+            continue
+        item = items[p]
+        pendings[chain] = {"entry": next_entry(Head.of(head), item.record), "key": item.key}
+        begins.append((chain, item.ref.tenant, head, pendings[chain]))
+    await chains.begin_appends(begins, owner, now + CLAIM_LIFETIME, now)
+    claimed = await chains.heads_of(sorted(pendings))
+    held = [chain for chain, head in claimed.items() if head.get("claim") == owner]
+    try:
+        entries = [pendings[chain]["entry"] for chain in held]
+        claims = [
+            (chain, items[at_chain[chain]].key, entry["seq"])
+            for chain, entry in zip(held, entries, strict=True)
+        ]
+        stored_at = await chains.claim_keys(claims, ports.clock.now())
+        appended = []
+        for chain, entry, seq in zip(held, entries, stored_at, strict=True):
             p = at_chain[chain]
-            if (heads.get(chain) or {}).get("pending"):  # a crashed append: finish it first
-                item = items[p]
-                results[p] = await append_held(ports, chains, item.ref, item.record, key=item.key)
-            else:
-                ready.append(p)
-        seen = await chains.seqs_of_keys([key_id(items[p].ref.id, items[p].key) for p in ready])
-        appends = []
-        for p in ready:
-            item = items[p]
-            seq = seen.get(key_id(item.ref.id, item.key))
-            if seq is not None:
-                results[p] = Appended(seq, created=False)
-                continue
-            entry = next_entry(Head.of(heads.get(item.ref.id)), item.record)
-            appends.append((item.ref.id, item.ref.tenant, {"entry": entry, "key": item.key}))
-            results[p] = Appended(entry["seq"], created=True)
-        await chains.append_all(appends, ports.clock.now())
+            results[p] = Appended(seq, created=seq == entry["seq"])
+            if seq == entry["seq"]:
+                appended.append((chain, items[p].ref.tenant, entry))
+            else:  # appended before: nothing to add
+                await chains.drop_pending(chain, owner)
+        await chains.put_all_in_pages(appended)
+        await chains.advance_all([(chain, entry) for chain, _, entry in appended], owner)
+    except Exception:
+        for chain in held:  # the next writer finishes each pending entry
+            await chains.unclaim(chain, owner)
+        raise
     return [p for chain, p in at_chain.items() if chain not in held]
 
 
@@ -153,32 +242,34 @@ async def append_held(
     *,
     key: str | None = None,
 ) -> Appended:
-    """`append` for a caller that holds the chain head's lock already."""
+    """`append` for a caller that holds the head's claim already (`hold_chain`)."""
     stored = await chains.head(ref.id)
     if stored is not None and stored.get("pending"):
-        await _complete(ports, chains, ref, stored["pending"], check=True)
+        await _finish(ports, chains, ref, stored["pending"], None, check=True)
         stored = await chains.head(ref.id)
-    if key is not None:
-        seq = await chains.key_seq(ref.id, key)
-        if seq is not None:
-            return Appended(seq, created=False)
     entry = next_entry(Head.of(stored), record)
     pending = {"entry": entry, "key": key}
     await chains.set_pending(ref.id, ref.tenant, pending)
-    await _complete(ports, chains, ref, pending, check=False)
-    return Appended(entry["seq"], created=True)
+    return await _finish(ports, chains, ref, pending, None)
 
 
-async def _complete(
+async def _finish(
     ports: RecordsPorts,
     chains: ChainStore,
     ref: ChainTarget,
     pending: Mapping[str, Any],
+    owner: str | None,
     *,
-    check: bool,
-) -> None:
+    check: bool = False,
+) -> Appended:
+    """Steps 2–4 of a pending entry. `owner`: give the claim back at the end (None: the
+    caller holds it). `check`: after a crash, the entry may be in its page already."""
     entry = pending["entry"]
-    await chains.put_in_page(ref.id, ref.tenant, entry, check=check)
     if pending.get("key") is not None:
-        await chains.remember_key(ref.id, pending["key"], entry["seq"], ports.clock.now())
-    await chains.advance(ref.id, entry)
+        seq = await chains.claim_key(ref.id, pending["key"], entry["seq"], ports.clock.now())
+        if seq != entry["seq"]:
+            await chains.drop_pending(ref.id, owner)
+            return Appended(seq, created=False)
+    await chains.put_in_page(ref.id, ref.tenant, entry, check=check)
+    await chains.advance(ref.id, entry, owner)
+    return Appended(entry["seq"], created=True)

@@ -22,7 +22,7 @@ from services.records.domain.retention import (
     retention_due,
 )
 from services.records.ports import RecordsPorts
-from services.records.usecases.chain_append import append_held
+from services.records.usecases.chain_append import append_held, hold_chain
 from services.records.usecases.file_access import log_principal_access, open_file
 from services.records.usecases.file_reading import load_file
 
@@ -86,7 +86,7 @@ async def dispose_file(
     if until > ports.clock.today():
         raise Conflict(f"the file must be kept until {until.isoformat()}")
     files = ports.store.files
-    async with ports.writer.hold(files.heads, [opened.ref.id], wait_seconds=30):
+    async with hold_chain(files, opened.ref):
         current = await load_file(files, opened.school_id, pupil_id)
         assert current is not None
         removed = {name: len(entries) for name, entries in current.chains.items() if entries}

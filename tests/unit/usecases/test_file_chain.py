@@ -4,10 +4,11 @@ their steps; a tampered entry is found; corrections go beside the original; entr
 before chains join them once."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contracts.envelope import utc_now
 from contracts.vocabulary import Role
 from services.common.auth import Principal
 from services.common.errors import Conflict, Invalid, NotFound
@@ -19,7 +20,7 @@ from services.records.usecases.migrate_legacy import migrate_legacy_entries
 from services.records.usecases.read_chronology import read_chronology
 from services.records.usecases.verify_file import verify_child_file
 from tests.support import events
-from tests.support.records_ports import memory_records
+from tests.support.records_ports import expire_claims, memory_records
 from tests.support.tamper import tamper
 from tests.unit.usecases.test_chronology import DSL, OAK
 
@@ -48,7 +49,7 @@ async def test_concurrent_appends_for_one_child_make_one_chain(ports):
     assert (await verify_child_file(ports, DSL, "P1")).valid
 
 
-@pytest.mark.parametrize("crash_in", ["put_in_page", "remember_key", "advance"])
+@pytest.mark.parametrize("crash_in", ["claim_key", "put_in_page", "advance"])
 async def test_a_crash_between_any_two_steps_neither_loses_nor_doubles_an_entry(
     ports, monkeypatch, crash_in
 ):
@@ -63,7 +64,7 @@ async def test_a_crash_between_any_two_steps_neither_loses_nor_doubles_an_entry(
     with pytest.raises(SystemExit):
         await add_to_chronology(ports, first)
     monkeypatch.setattr(ports.store.files, crash_in, real)
-    await ports.store.db["locks"].delete_many({})  # the dead process's lock expires
+    await expire_claims(ports.store.files)  # the dead process's claim runs out
 
     await add_to_chronology(ports, second)  # the next writer finishes the first
     await add_to_chronology(ports, first)  # and the redelivery adds nothing
@@ -176,3 +177,21 @@ async def test_each_read_is_one_entry_of_a_hash_chained_access_log(ports):
     stored = await ports.store.access.entries("oak/P1", head["seq"])
     assert [e["seq"] for e in stored] == [1, 2, 3]
     assert stored[2]["prev_hash"] == stored[1]["hash"] and head["hash"] == stored[2]["hash"]
+
+
+async def test_an_append_waits_for_another_replica_s_claim_and_then_goes_on(ports):
+    await add_to_chronology(ports, events.concern_raised(OAK, "P1"))
+    files = ports.store.files
+    until = utc_now() + timedelta(seconds=20)
+    await files.heads.update_one(
+        {"_id": "oak/P1"}, {"$set": {"claim": "other", "claimed_until": until}}
+    )
+    later = events.concern_raised(OAK, "P1")
+    waiting = asyncio.ensure_future(add_to_chronology(ports, later))
+    await asyncio.sleep(0.2)
+    assert not waiting.done()  # the other replica is still appending
+    await files.unclaim("oak/P1", "other")
+
+    await asyncio.wait_for(waiting, 10)
+    assert [e["seq"] for e in await entries_of(ports)] == [1, 2]
+    assert (await entries_of(ports))[-1]["record"]["event_id"] == later.event_id

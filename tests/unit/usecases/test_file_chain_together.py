@@ -1,6 +1,6 @@
 """A police batch's children appended to their files together: the same chains as one by
 one, repeats add nothing, a crash part-way is finished by the next writer, and a chain
-another writer holds is appended to on its own."""
+a dead writer claimed is appended to on its own."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +9,7 @@ import pytest
 from services.records.usecases.add_to_chronology import add_all_to_chronology, add_to_chronology
 from services.records.usecases.verify_file import verify_child_file
 from tests.support import events
-from tests.support.records_ports import memory_records
+from tests.support.records_ports import expire_claims, memory_records
 from tests.unit.usecases.test_chronology import DSL, OAK
 
 AT = datetime(2026, 3, 12, 6, 40, tzinfo=UTC)
@@ -58,7 +58,7 @@ async def test_a_crash_part_way_is_finished_by_the_next_writer(ports, monkeypatc
         await add_all_to_chronology(ports, batch)
     monkeypatch.setattr(pages, "bulk_write", real)
     assert (await ports.store.files.head("oak/P1"))["pending"] is not None
-    await ports.store.db["locks"].delete_many({})  # the dead process's locks expire
+    await expire_claims(ports.store.files)  # the dead process's claims run out
 
     later = events.concern_raised(OAK, "P1")
     await add_to_chronology(ports, later)  # the next writer finishes P1's pending entry
@@ -72,11 +72,15 @@ async def test_a_crash_part_way_is_finished_by_the_next_writer(ports, monkeypatc
         assert (await verify_child_file(ports, DSL, f"P{n}")).valid
 
 
-async def test_a_chain_locked_by_a_crashed_writer_is_appended_to_on_its_own(ports):
-    await ports.store.db["locks"].insert_one(
-        {"_id": "file_heads/oak/P2", "owner": "gone", "expires_at": AT - timedelta(days=1)}
+async def test_a_chain_claimed_by_a_dead_writer_is_appended_to_on_its_own(ports):
+    earlier = notified("P2")
+    await add_to_chronology(ports, earlier)
+    await ports.store.files.heads.update_one(
+        {"_id": "oak/P2"}, {"$set": {"claim": "gone", "claimed_until": AT - timedelta(days=1)}}
     )
     batch = [notified("P1"), notified("P2")]
 
     assert await add_all_to_chronology(ports, batch) == [True, True]
-    assert await event_ids_in_file(ports, "P2") == [batch[1].event_id]
+    assert await event_ids_in_file(ports, "P2") == [earlier.event_id, batch[1].event_id]
+    head = await ports.store.files.head("oak/P2")
+    assert head["claim"] is None and head["pending"] is None
