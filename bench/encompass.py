@@ -20,7 +20,7 @@ from services.intake.domain.encompass_batch import BATCH_COLUMNS
 from services.intake.domain.roster import ROSTER_COLUMNS
 from services.intake.domain.signatures import sign
 from services.records.domain.child_file import chain_id
-from services.records.store_chains import key_id
+from services.records.store_chain_claims import key_id
 
 SCHOOLS = 20
 PUPILS_PER_SCHOOL = 2_500

@@ -16,7 +16,7 @@ from pymongo import AsyncMongoClient
 
 from bench.stats import summary_ms
 from services.records.domain.child_file import chain_id
-from services.records.store_chains import key_id
+from services.records.store_chain_claims import key_id
 
 # Effects looked up per query while waiting for them.
 LOOKUP_CHUNK = 500
