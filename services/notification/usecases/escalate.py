@@ -194,11 +194,12 @@ async def _record(
 ) -> None:
     """Store on the alert the tiers it has reached (so reading its steps needs no search)
     and when to look at it next. The timer is set before the write that makes the alert
-    due. A timer left behind when nothing more is due is cleared by the loop under the
-    alert's lock: cleared here, after the write, it would be outside the lock, and could
-    delete a timer that a rota change set meanwhile."""
+    due; when nothing more is due, it is cleared after the write, still under the alert's
+    lock (a rota change that starts the alert again sets it under the same lock)."""
     if next_at is not None:
         await ports.store.alert_timers.set(alert.id, next_at)
+    else:
+        alert.after_write(lambda: ports.store.alert_timers.clear(alert.id))
     listed = set((alert.current or {}).get("step_tiers") or [])
     tiers = sorted(listed | {step.tier for step in taken})
     _set_changed(alert, {"next_step_at": next_at, "step_tiers": tiers})

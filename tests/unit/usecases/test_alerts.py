@@ -34,6 +34,7 @@ async def escalate(world: AlertingWorld) -> int:
 
 
 async def test_a_concern_raises_one_alert_however_often_its_event_arrives(world):
+    await world.staff_and_rota()
     event = world.concern()
 
     assert await raise_alert_for_concern(world.ports, event) is True
@@ -66,12 +67,16 @@ async def test_a_police_notification_is_an_encompass_alert_with_its_content(worl
     assert alert["content"]["police_action"] == "Words of advice."
 
 
-async def test_a_police_batchs_alerts_are_the_alerts_each_event_raises_alone():
+@pytest.mark.parametrize("with_rota", [True, False])
+async def test_a_police_batchs_alerts_are_the_alerts_each_event_raises_alone(with_rota):
     together, alone = await alerting_world(), await alerting_world()
+    if with_rota:
+        await together.staff_and_rota()
+        await alone.staff_and_rota()
     batch = [together.police_notification() for _ in range(3)]
 
     assert await raise_alerts_for_police_notifications(together.ports, batch) == [True] * 3
-    assert together.ports.signals.escalation.is_set()
+    assert together.ports.signals.escalation.is_set() is with_rota
     assert await raise_alerts_for_police_notifications(together.ports, batch) == [False] * 3
     for event in batch:
         await raise_alert_for_police_notification(alone.ports, event)
@@ -80,9 +85,8 @@ async def test_a_police_batchs_alerts_are_the_alerts_each_event_raises_alone():
     for event in batch:
         assert await together.store.alert(event.event_id) == await alone.store.alert(event.event_id)
     due = together.clock.now()
-    assert sorted(await together.store.alert_timers.due(due, 10)) == sorted(
-        event.event_id for event in batch
-    )
+    timed = sorted(event.event_id for event in batch) if with_rota else []
+    assert sorted(await together.store.alert_timers.due(due, 10)) == timed
 
 
 # --- the escalator's first steps ---------------------------------------------------------
@@ -141,6 +145,45 @@ async def test_an_alert_waits_for_a_rota_and_starts_when_the_school_gets_one(wor
 
     assert await world.tiers_taken(event.event_id) == [(1, "initial")]
     assert (await world.store.alert(event.event_id))["awaiting_rota"] is False
+
+
+async def test_an_alert_stored_waiting_for_a_rota_sets_no_timer_for_the_escalator(world):
+    event = world.concern()
+    await raise_alert_for_concern(world.ports, event)
+
+    alert = await world.store.alert(event.event_id)
+    assert (alert["awaiting_rota"], alert["next_step_at"]) == (True, None)
+    assert await world.store.alert_timers.due(world.clock.now(), 10) == []
+    assert await escalate(world) == 0
+
+
+async def test_a_rota_another_replica_stored_unseen_here_still_starts_the_alert(world):
+    await raise_alert_for_concern(world.ports, world.concern())  # this process: no rota
+    await world.staff_and_rota()
+    # As if the rota had been stored by another replica whose news has not arrived: this
+    # process still holds "no rota" for the school.
+    await world.store.rota_cache.get(world.school.school_id, _no_rota)
+    event = world.concern()
+    await raise_alert_for_concern(world.ports, event)
+    await escalate(world)
+
+    assert await world.tiers_taken(event.event_id) == [(1, "initial")]
+    assert (await world.store.alert(event.event_id))["awaiting_rota"] is False
+
+
+async def test_an_alert_with_nothing_more_due_leaves_no_timer_behind(world):
+    await world.staff_and_rota()
+    event = world.concern(immediate_danger=True)  # every tier at once
+    await raise_alert_for_concern(world.ports, event)
+
+    await escalate(world)
+
+    assert (await world.store.alert(event.event_id))["next_step_at"] is None
+    assert await world.store.alert_timers.due(world.clock.now(), 10) == []
+
+
+async def _no_rota() -> None:
+    return None
 
 
 # --- acknowledging -----------------------------------------------------------------------
