@@ -63,6 +63,13 @@ class DocumentEdit:
         return self._created is not None or bool(self._set or self._push or self.events)
 
     @property
+    def exactly_known(self) -> bool:
+        """Whether `document` is exactly what the store holds once the edit is written
+        (a dotted path would reach into a field rather than name one)."""
+        exists = self.current is not None or self._created is not None
+        return exists and not any("." in name for name in (*self._set, *self._push))
+
+    @property
     def document(self) -> Document:
         """The document as it is once the edit is written (without its outbox)."""
         if self._created is not None:

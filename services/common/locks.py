@@ -21,14 +21,14 @@ import asyncio
 import contextlib
 import random
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import utc_now
-from services.common.store import Document, insert_many_if_absent
+from services.common.store import Document
 
 
 class LockBusy(Exception):
@@ -77,30 +77,6 @@ class DocumentLocks:
             yield
         finally:
             await self.release(key, owner)
-
-    @contextlib.asynccontextmanager
-    async def hold_free(self, keys: Sequence[str]) -> AsyncIterator[set[str]]:
-        """Take whichever of these locks are free, in one write, and yield their keys; a lock
-        held by another writer (or left by a crashed one) is not waited for: the caller
-        takes that one its usual way. Released in one write."""
-        owner = uuid.uuid4().hex
-        expires_at = utc_now() + self._ttl
-        wanted = sorted(set(keys))
-        locks = [{"_id": key, "owner": owner, "expires_at": expires_at} for key in wanted]
-        try:
-            taken = await insert_many_if_absent(self._collection, locks)
-        except Exception:
-            await self._release_all(set(wanted), owner)  # any it did insert
-            raise
-        held = {key for position, key in enumerate(wanted) if position not in taken}
-        try:
-            yield held
-        finally:
-            await self._release_all(held, owner)
-
-    async def _release_all(self, keys: set[str], owner: str) -> None:
-        if keys:
-            await self._collection.delete_many({"_id": {"$in": sorted(keys)}, "owner": owner})
 
     @contextlib.asynccontextmanager
     async def attempt(self, key: str) -> AsyncIterator[bool]:

@@ -11,6 +11,7 @@ collection guarded by version (services.common.unit_of_work), write only the ver
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts.envelope import Envelope
 from services.common.field_cipher import FieldCipher
 from services.common.store import Document
+
+log = logging.getLogger("harbour.outbox")
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -86,3 +89,19 @@ def merge_updates(*updates: dict[str, Any]) -> dict[str, Any]:
 async def ensure_outbox_index(collection: AsyncCollection[Document]) -> None:
     # Used by MongoDB for the relay's sweep; FerretDB 1.x scans regardless.
     await collection.create_index([("outbox_pending", ASCENDING)], name="outbox_sweep")
+
+
+def log_stored(
+    collection: AsyncCollection[Document], events: Sequence[Envelope[BaseModel]]
+) -> None:
+    """One line per write that caused events, written in the request's or the handled
+    event's log context: it links a request id, or the event handled, to the events caused."""
+    log.info(
+        "events stored",
+        extra={
+            "collection": collection.name,
+            "stored_event_ids": [e.event_id for e in events],
+            "stored_event_types": sorted({e.event_type for e in events}),
+            "stored_correlation_ids": sorted({e.correlation_id for e in events}),
+        },
+    )

@@ -25,7 +25,6 @@ timer writes keep the order of the document writes they follow (services.common.
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -44,12 +43,11 @@ from services.common.field_cipher import (
     sealed_change,
 )
 from services.common.locks import DocumentLocks, LocalLocks, LockBusy, lock_key
-from services.common.outbox import load_keys, with_outbox
+from services.common.outbox import load_keys, log_stored, with_outbox
 from services.common.outbox_relay import OutboxRelay
+from services.common.recent_documents import RecentDocuments
 from services.common.retries import retry_busy
 from services.common.store import Document, insert_many_if_absent, stored_already
-
-log = logging.getLogger("harbour.outbox")
 
 Event = Envelope[BaseModel]
 # Everything but the outbox, which can be long and is the relay's business.
@@ -70,6 +68,8 @@ class DocumentWriter:
         self._sealed: dict[str, tuple[str, ...]] = {}
         self._versioned: set[str] = set()  # `guard_by_version`
         self._local = LocalLocks()
+        # Version-guarded documents as this process last wrote them (read no more).
+        self._recent = RecentDocuments()
 
     def guard_by_version(self, *collections: AsyncCollection[Document]) -> None:
         """Edits of these collections are guarded by the document's version instead of its
@@ -104,23 +104,31 @@ class DocumentWriter:
                     await held.enter_async_context(self._local.hold(key, wait_seconds))
                 if ordered or not versioned:
                     await held.enter_async_context(self._locks.hold(key, wait_seconds))
-                current = await collection.find_one({"_id": doc_id}, projection=WITHOUT_OUTBOX)
-                fields = self._sealed.get(collection.name)
-                if fields:
-                    current = await open_document(self.cipher, current, fields)
+                current = self._recent.get(collection.name, doc_id) if versioned else None
+                recalled = current is not None
+                if not recalled:
+                    current = await self._read(collection, doc_id)
                 edit = DocumentEdit(doc_id, current)
                 yield edit
+                if recalled and not edit.changed:  # nothing written checks the version
+                    await self._still_stored(collection, edit)
                 if versioned and edit.steps_after_write and not ordered:
                     raise RuntimeError(
                         f"an edit of {collection.name} with timers needs ordered=True"
                     )
-                inserted = await self._write(collection, edit, guarded=versioned)
+                try:
+                    inserted = await self._write(collection, edit, guarded=versioned)
+                except EditConflict:
+                    self._recent.forget(collection.name, doc_id)  # the redo reads the store
+                    raise
+                if versioned:
+                    self._recent.keep(collection.name, edit)
                 for step in edit.steps_after_write:
                     await step()
         except LockBusy:
             raise Busy("the record is being updated by someone else; try again") from None
         if edit.events:
-            _log_stored(collection, edit.events)
+            log_stored(collection, edit.events)
             self._relay.enqueue(collection, doc_id, written=inserted)
 
     @contextlib.asynccontextmanager
@@ -139,6 +147,8 @@ class DocumentWriter:
             for doc_id in ids:
                 await held.enter_async_context(self._local.hold(lock_key(collection, doc_id)))
             edits = {doc_id: DocumentEdit(doc_id, None) for doc_id in ids}
+            for doc_id in ids:  # written below by a bulk write: read afresh next time
+                self._recent.forget(collection.name, doc_id)
             cursor = collection.find({"_id": {"$in": ids}}, projection=WITHOUT_OUTBOX)
             fields = self._sealed.get(collection.name)
             async for found in cursor:
@@ -173,7 +183,7 @@ class DocumentWriter:
                 conflict = True  # created by another process since the read
         for edit in edits:
             if edit.events:
-                _log_stored(collection, edit.events)
+                log_stored(collection, edit.events)
                 # After a conflict the relay reads each document: only what was written
                 # is there to publish.
                 written = None if conflict else inserted.get(edit.id)
@@ -199,7 +209,7 @@ class DocumentWriter:
         except DuplicateKeyError:
             return False
         if events:
-            _log_stored(collection, events)
+            log_stored(collection, events)
             self._relay.enqueue(collection, document["_id"], written=stored)
         return True
 
@@ -261,16 +271,6 @@ class DocumentWriter:
         except LockBusy:
             raise Busy("the records are being updated by someone else; try again") from None
 
-    @contextlib.asynccontextmanager
-    async def hold_free(
-        self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]
-    ) -> AsyncIterator[set[Any]]:
-        """Hold, in one write, the locks of whichever of these documents no one else holds;
-        yields their ids (a bulk path takes the others one by one, waiting)."""
-        ids = {lock_key(collection, doc_id): doc_id for doc_id in doc_ids}
-        async with self._locks.hold_free(list(ids)) as held:
-            yield {ids[key] for key in held}
-
     def enqueue(self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]) -> None:
         """Hand documents that a bulk store method wrote with new events to the relay."""
         for doc_id in doc_ids:
@@ -290,6 +290,21 @@ class DocumentWriter:
         """Documents a bulk store method just inserted, each with one pending event, published
         as one event standing for theirs (services.common.outbox_relay.OutboxRelay)."""
         await self._relay.publish_together(collection, documents, together)
+
+    async def _still_stored(
+        self, collection: AsyncCollection[Document], edit: DocumentEdit
+    ) -> None:
+        """An edit that changed nothing decided on this process's copy: if another process
+        has written the document since, the redo decides on the stored one."""
+        stored = await collection.find_one({"_id": edit.id}, projection={"version": 1})
+        if (stored or {}).get("version") != (edit.current or {}).get("version"):
+            self._recent.forget(collection.name, edit.id)
+            raise EditConflict(CHANGED_MEANWHILE)
+
+    async def _read(self, collection: AsyncCollection[Document], doc_id: Any) -> Document | None:
+        current = await collection.find_one({"_id": doc_id}, projection=WITHOUT_OUTBOX)
+        fields = self._sealed.get(collection.name)
+        return await open_document(self.cipher, current, fields) if fields else current
 
     async def _sealing(
         self, collection: AsyncCollection[Document], edit: DocumentEdit
@@ -330,17 +345,3 @@ def _as_read(edit: DocumentEdit) -> Document:
     it (its version; a document from before versions has none)."""
     version = (edit.current or {}).get("version")
     return {"_id": edit.id, "version": version if version is not None else {"$exists": False}}
-
-
-def _log_stored(collection: AsyncCollection[Document], events: Sequence[Event]) -> None:
-    """One line per write that caused events, written in the request's or the handled
-    event's log context: it links a request id, or the event handled, to the events caused."""
-    log.info(
-        "events stored",
-        extra={
-            "collection": collection.name,
-            "stored_event_ids": [e.event_id for e in events],
-            "stored_event_types": sorted({e.event_type for e in events}),
-            "stored_correlation_ids": sorted({e.correlation_id for e in events}),
-        },
-    )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,7 @@ from services.records.domain.chain import GENESIS, Entry
 from services.records.store_chain_claims import HeadClaims
 
 PAGE_SIZE = 32
+RECENT_HEADS = 10_000
 
 
 def page_of(seq: int) -> int:
@@ -59,8 +61,18 @@ class ChainStore(HeadClaims):
         self.keys: AsyncCollection[Document] = db[f"{kind}_keys"]
         # Writers of one chain in this process take turns here before claiming its head.
         self.turns = LocalLocks()
+        # Heads as this process last moved them on: the next append starts from one without
+        # reading it (its claim names the `seq` it starts from, so a head another replica
+        # moved since makes the claim fail, and the writer reads the head).
+        self.recent_heads: OrderedDict[str, Document] = OrderedDict()
 
     # -- reading ---------------------------------------------------------------------------
+
+    def remember_head(self, chain: str, entry: Entry) -> None:
+        self.recent_heads[chain] = {"_id": chain, "seq": entry["seq"], "hash": entry["hash"]}
+        self.recent_heads.move_to_end(chain)
+        while len(self.recent_heads) > RECENT_HEADS:
+            self.recent_heads.popitem(last=False)
 
     async def head(self, chain: str) -> Document | None:
         head = await self.heads.find_one({"_id": chain})

@@ -114,9 +114,11 @@ async def _append_in_turn(
     key: str | None,
 ) -> Appended:
     waiting = _Waiting()
+    recalled = chains.recent_heads.pop(ref.id, None)
     while True:
         now = utc_now()
-        stored = await chains.head(ref.id)
+        stored = recalled or await chains.head(ref.id)
+        recalled = None  # a failed claim reads the head
         state = claim_state(stored, now)
         if state == "held":  # another replica is appending: wait for it
             await waiting.pause()
@@ -130,10 +132,13 @@ async def _append_in_turn(
         until = now + CLAIM_LIFETIME
         if await chains.begin_append(ref.id, ref.tenant, stored, pending, owner, until, now):
             try:
-                return await _finish(ports, chains, ref, pending, owner)
+                appended = await _finish(ports, chains, ref, pending, owner)
             except Exception:
                 await chains.unclaim(ref.id, owner)  # the next writer finishes the entry
                 raise
+            if appended.created:
+                chains.remember_head(ref.id, entry)
+            return appended
 
 
 @contextlib.asynccontextmanager
@@ -227,6 +232,8 @@ async def _append_together(
                 await chains.drop_pending(chain, owner)
         await chains.put_all_in_pages(appended)
         await chains.advance_all([(chain, entry) for chain, _, entry in appended], owner)
+        for chain, _, entry in appended:
+            chains.remember_head(chain, entry)
     except Exception:
         for chain in held:  # the next writer finishes each pending entry
             await chains.unclaim(chain, owner)
