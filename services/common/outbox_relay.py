@@ -9,10 +9,12 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
@@ -168,37 +170,29 @@ class OutboxRelay:
 
     async def relay_once(self, *, everything: bool = False) -> int:
         """Publish the documents that are due (`everything`: also those backing off, for a
-        last attempt before the process stops)."""
+        last attempt before the process stops). The pass's documents are marked published
+        together: one write per collection."""
         now = asyncio.get_running_loop().time()
         due = [key for key, at in self._pending.items() if everything or at <= now]
         for key in due:
             del self._pending[key]
         gate = asyncio.Semaphore(self._concurrency)
 
-        async def one(name: str, doc_id: Any) -> int:
+        async def one(name: str, doc_id: Any) -> tuple[int, _Mark | None]:
             async with gate:
                 try:
-                    published, retry_in = await self._relay(self._collections[name], doc_id)
+                    published, retry_in, mark = await self._relay(self._collections[name], doc_id)
                 except Exception as exc:  # e.g. the store timed out: keep the document queued
-                    failures = self._failures.get((name, doc_id), 0) + 1
-                    self._failures[(name, doc_id)] = failures
-                    log.warning(
-                        "outbox relay failed, will retry",
-                        extra={"collection": name, "error": type(exc).__name__},
-                    )
-                    published, retry_in = 0, self._backoff(failures)
+                    published, retry_in, mark = 0, self._failed((name, doc_id), exc), None
                 else:
                     self._failures.pop((name, doc_id), None)
-            if retry_in is not None:
-                loop_time = asyncio.get_running_loop().time()
-                self._pending[(name, doc_id)] = loop_time + retry_in
-            elif (name, doc_id) not in self._pending:  # done, and not handed over again since
-                self._since.pop((name, doc_id), None)
-                self._unpublished.pop((name, doc_id), None)
-            return published
+            if mark is None:
+                self._settle((name, doc_id), retry_in)
+            return published, mark
 
         try:
-            return sum(await asyncio.gather(*(one(name, doc_id) for name, doc_id in due)))
+            results = await asyncio.gather(*(one(name, doc_id) for name, doc_id in due))
+            await self._mark_all([mark for _, mark in results if mark is not None])
         except asyncio.CancelledError:
             # Stopped mid-pass (the service is stopping): whatever this pass took stays
             # queued for the last pass before exit. One already done is looked up once more
@@ -206,20 +200,69 @@ class OutboxRelay:
             for key in due:
                 self._pending.setdefault(key, 0.0)
             raise
+        return sum(published for published, _ in results)
+
+    def _failed(self, key: tuple[str, Any], exc: Exception) -> float:
+        """A store error: back off before trying the document again."""
+        failures = self._failures.get(key, 0) + 1
+        self._failures[key] = failures
+        log.warning(
+            "outbox relay failed, will retry",
+            extra={"collection": key[0], "error": type(exc).__name__},
+        )
+        return self._backoff(failures)
+
+    def _settle(self, key: tuple[str, Any], retry_in: float | None) -> None:
+        if retry_in is not None:
+            self._pending[key] = asyncio.get_running_loop().time() + retry_in
+        elif key not in self._pending:  # done, and not handed over again since
+            self._since.pop(key, None)
+            self._unpublished.pop(key, None)
+
+    async def _mark_all(self, marks: Sequence[_Mark]) -> None:
+        """Mark a pass's documents published, one bulk write per collection. Each is done
+        only if no event was added since its read (an atomic compare on the count); if any
+        was, each is marked alone to find which, and that one is looked at again."""
+        by_collection: dict[str, list[_Mark]] = {}
+        for mark in marks:
+            by_collection.setdefault(mark.key[0], []).append(mark)
+        for name, group in by_collection.items():
+            collection = self._collections[name]
+            try:
+                writes = [UpdateOne(mark.unchanged, mark.done) for mark in group]
+                result = await collection.bulk_write(writes, ordered=False)
+                if result.matched_count == len(group):
+                    for mark in group:
+                        self._settle(mark.key, None)
+                    continue
+                for mark in group:
+                    self._settle(mark.key, await self._mark_alone(collection, mark))
+            except Exception as exc:
+                for mark in group:
+                    self._settle(mark.key, self._failed(mark.key, exc))
+
+    async def _mark_alone(self, collection: AsyncCollection[Document], mark: _Mark) -> float | None:
+        if (await collection.update_one(mark.unchanged, mark.done)).matched_count:
+            return None
+        # An event was added since the read: keep these marks and publish the new one next.
+        if mark.marks:
+            await collection.update_one({"_id": mark.key[1]}, {"$set": mark.marks})
+        return 0.0
 
     async def _relay(
         self, collection: AsyncCollection[Document], doc_id: Any
-    ) -> tuple[int, float | None]:
-        """Events published, and in how many seconds to try again (None: done)."""
+    ) -> tuple[int, float | None, _Mark | None]:
+        """Events published; in how many seconds to try again (None: done, or marked by
+        `_mark_all`); and the mark saying which were published."""
         document = self._written.pop((collection.name, doc_id), None)
         if document is None:
             # `_id`-only lookups: FerretDB answers them from its primary key.
             document = await collection.find_one({"_id": doc_id})
         if document is None or not document.get("outbox_pending"):
-            return 0, None
+            return 0, None, None
         wait = (document.get("relay_lease_until", EPOCH) - utc_now()).total_seconds()
         if wait > 0:
-            return 0, wait  # backing off after a failed publish (maybe on another replica)
+            return 0, wait, None  # backing off after a failed publish (maybe on another replica)
         marks: dict[str, Any] = {}
         published = 0
         key = (collection.name, doc_id)
@@ -233,25 +276,20 @@ class OutboxRelay:
                 await self._publish(entry["event_id"], entry["event_type"], body.encode())
             except Exception as exc:
                 self._count("publish_failures", entry["event_type"])
-                return published, await self._mark_failed(collection, document, marks, index, exc)
+                retry_in = await self._mark_failed(collection, document, marks, index, exc)
+                return published, retry_in, None
             marks[f"outbox.{index}.state"] = "published"
             marks[f"outbox.{index}.published_at"] = utc_now()
             published += 1
             self._unpublished[key] = unpublished - published
             self._count("events_published", entry["event_type"])
         done = {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}}
-        # Done only if no event was added since the read (an atomic compare on the count);
-        # else keep these marks and publish the new ones next.
         count = document.get("outbox_count")
         unchanged = {
             "_id": doc_id,
             "outbox_count": count if count is not None else {"$exists": False},
         }
-        if (await collection.update_one(unchanged, done)).matched_count:
-            return published, None
-        if marks:
-            await collection.update_one({"_id": doc_id}, {"$set": marks})
-        return published, 0.0
+        return published, None, _Mark(key, unchanged, done, marks)
 
     async def _body_of(self, entry: Document) -> str:
         body = entry["body"]
@@ -293,3 +331,13 @@ class OutboxRelay:
             },
         )
         return delay
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A document's published events, to be marked (`done`) if it is `unchanged`."""
+
+    key: tuple[str, Any]
+    unchanged: Document
+    done: Document
+    marks: dict[str, Any]

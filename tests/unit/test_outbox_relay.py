@@ -10,9 +10,10 @@ from typing import Any
 from pymongo.errors import AutoReconnect
 
 from contracts.envelope import utc_now
-from services.common.outbox import EPOCH, outbox_entry
+from services.common.outbox import EPOCH, outbox_entry, with_outbox
 from services.common.outbox_relay import OutboxRelay
 from tests.support.events import concern_raised
+from tests.support.memory import memory_db
 
 
 class FlakyCollection:
@@ -43,6 +44,13 @@ class FlakyCollection:
             else:
                 self.document[target] = value
         return SimpleNamespace(matched_count=1)
+
+    async def bulk_write(self, requests: list[Any], ordered: bool = True) -> SimpleNamespace:
+        """The relay's marks of one pass: each applied as `update_one` applies it."""
+        matched = 0
+        for request in requests:
+            matched += (await self.update_one(request._filter, request._doc)).matched_count
+        return SimpleNamespace(matched_count=matched)
 
 
 def pending_concern() -> dict[str, Any]:
@@ -185,3 +193,78 @@ async def test_documents_published_together_publish_their_own_events_if_that_fai
     assert await relay.relay_once() == 1
     assert published == [document["outbox"][0]["event_id"]]
     assert document["outbox_pending"] is False
+
+
+class CountingWrites:
+    """A real (in-memory) collection, counting the writes the relay makes to it."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.writes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+    async def update_one(self, *args: Any, **kwargs: Any) -> Any:
+        self.writes += 1
+        return await self._collection.update_one(*args, **kwargs)
+
+    async def bulk_write(self, *args: Any, **kwargs: Any) -> Any:
+        self.writes += 1
+        return await self._collection.bulk_write(*args, **kwargs)
+
+
+async def test_the_documents_of_one_pass_are_marked_published_in_one_write() -> None:
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    concerns = CountingWrites(memory_db()["concerns"])
+    events = [concern_raised(school, f"p-{n}") for n in range(5)]  # type: ignore[arg-type]
+    for n, event in enumerate(events):
+        await concerns.insert_one(with_outbox({"_id": f"c-{n}"}, [event]))
+    published: list[str] = []
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+
+    relay = OutboxRelay(publish, poll_seconds=1, sweep_seconds=3600)
+    relay.watch(concerns)  # type: ignore[arg-type]
+    for n in range(5):
+        relay.enqueue(concerns, f"c-{n}")  # type: ignore[arg-type]
+
+    assert await relay.relay_once() == 5
+    assert concerns.writes == 1
+    assert sorted(published) == sorted(event.event_id for event in events)
+    async for stored in concerns.find({}):
+        assert stored["outbox_pending"] is False
+        assert stored["outbox"][0]["state"] == "published"
+    assert relay.backlog().documents == 0
+
+
+async def test_a_document_given_an_event_during_the_pass_is_published_again_alone() -> None:
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    concerns = CountingWrites(memory_db()["concerns"])
+    first, second, later = (concern_raised(school, "p-1") for _ in range(3))  # type: ignore[arg-type]
+    await concerns.insert_one(with_outbox({"_id": "c-1"}, [first]))
+    await concerns.insert_one(with_outbox({"_id": "c-2"}, [second]))
+    published: list[str] = []
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+        if event_id == first.event_id:  # a writer adds an event to c-1 meanwhile
+            await concerns.update_one(
+                {"_id": "c-1"},
+                {"$push": {"outbox": outbox_entry(later)}, "$inc": {"outbox_count": 1}},
+            )
+
+    relay = OutboxRelay(publish, poll_seconds=1, sweep_seconds=3600)
+    relay.watch(concerns)  # type: ignore[arg-type]
+    relay.enqueue(concerns, "c-1")  # type: ignore[arg-type]
+    relay.enqueue(concerns, "c-2")  # type: ignore[arg-type]
+
+    assert await relay.relay_once() == 2
+    assert await relay.relay_once() == 1  # c-1's new event, once
+
+    assert sorted(published) == sorted([first.event_id, second.event_id, later.event_id])
+    for doc_id in ("c-1", "c-2"):
+        stored = await concerns.find_one({"_id": doc_id})
+        assert stored["outbox_pending"] is False
+        assert {entry["state"] for entry in stored["outbox"]} == {"published"}
