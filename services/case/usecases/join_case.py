@@ -17,13 +17,12 @@ from services.case.domain import fgm
 from services.case.domain.case_steps import find
 from services.case.domain.cases import SourceKind, case_key, new_case, source_joined
 from services.case.ports import CasePorts
-from services.common.store import Document
 
 
 async def join_case(
     ports: CasePorts, source: Envelope[BaseModel], kind: SourceKind, source_id: str
-) -> Document:
-    """The case as it is once the source has joined it."""
+) -> bool:
+    """Whether the source joined the case now (False: it had, a redelivery)."""
     store, now = ports.store, ports.clock.now()
     pupil_id = source.subject.id
     async with ports.writer.edit(store.cases, case_key(source.school_id, pupil_id)) as edit:
@@ -43,6 +42,7 @@ async def join_case(
             edit.set(changes)
         edit.emit(*events)
     case = edit.document
+    joined = bool(changes)
     # Pointers after the case (a pointer to nothing is answered 404); a redelivery writes
     # any the first delivery did not.
     if kind == "concern":
@@ -51,7 +51,7 @@ async def join_case(
         await store.add_fgm_duty(
             fgm.duty_pointer(source.trust_id, source.school_id, pupil_id, source_id, *duty)
         )
-    return case
+    return joined
 
 
 async def join_cases(

@@ -1,6 +1,7 @@
 """The statutory clock starts: a concern starts dsl-triage (and fgm-police-report when FGM
 was discovered, owned by the teacher who recorded it), a police notification
-encompass-before-school (both join the child's case first), a referral to children's
+encompass-before-school (a concern joins the child's case after its deadlines are stored, a
+police notification before), a referral to children's
 social care starts social-care-feedback; a pupil leaving starts nothing here (see
 pupil_left). Every step is idempotent, so a redelivered event after a crash between them
 completes what the first delivery began."""
@@ -21,6 +22,7 @@ from services.case.domain.referrals import FEEDBACK_AGENCIES
 from services.case.ports import CasePorts
 from services.case.usecases.join_case import join_case, join_cases
 from services.case.usecases.meet_deadline import apply_early_meet, apply_early_meets
+from services.common.store import Document
 
 
 @dataclass(frozen=True)
@@ -34,25 +36,34 @@ class ClockStart:
 
 
 async def concern_raised(ports: CasePorts, event: Envelope[intake_v1.ConcernRaised]) -> None:
+    """The deadlines first, then the case: a concern's deadlines are met by steps taken on
+    the case (a triage decision, an FGM report), which need the concern on the case, so none
+    can be met before it is stored, and no early meeting is looked for. A redelivery that
+    finds the concern on the case already looks, for a case joined by a delivery that
+    stopped before its deadlines."""
     concern = event.payload
-    await join_case(ports, event, "concern", concern.concern_id)
-    start = ClockStart(
-        DeadlineRule.DSL_TRIAGE,
-        concern.pupil_id,
-        concern.concern_id,
-        concern.received_at,
-        immediate_danger=concern.immediate_danger,
-    )
-    await start_deadline(ports, event, start)
-    if concern.fgm_discovered:
-        duty = ClockStart(
-            DeadlineRule.FGM_POLICE_REPORT,
+    starts = [
+        ClockStart(
+            DeadlineRule.DSL_TRIAGE,
             concern.pupil_id,
             concern.concern_id,
             concern.received_at,
-            owner_user_id=concern.reported_by.user_id,
+            immediate_danger=concern.immediate_danger,
         )
-        await start_deadline(ports, event, duty)
+    ]
+    if concern.fgm_discovered:
+        starts.append(
+            ClockStart(
+                DeadlineRule.FGM_POLICE_REPORT,
+                concern.pupil_id,
+                concern.concern_id,
+                concern.received_at,
+                owner_user_id=concern.reported_by.user_id,
+            )
+        )
+    deadlines = [await start_deadline(ports, event, start, early_meet=False) for start in starts]
+    if not await join_case(ports, event, "concern", concern.concern_id):
+        await apply_early_meets(ports, deadlines)
 
 
 async def police_notification_received(
@@ -126,7 +137,11 @@ async def referral_made(ports: CasePorts, event: Envelope[case_v1.ReferralMade])
     await start_deadline(ports, event, start)
 
 
-async def start_deadline(ports: CasePorts, event: Envelope[Any], start: ClockStart) -> None:
+async def start_deadline(
+    ports: CasePorts, event: Envelope[Any], start: ClockStart, *, early_meet: bool = True
+) -> Document:
+    """Store the deadline and its timer; `early_meet`: meet it now if its meeting came
+    first. Returns the deadline as stored."""
     store = ports.store
     deadline = new_deadline(
         start.rule,
@@ -146,4 +161,6 @@ async def start_deadline(ports: CasePorts, event: Envelope[Any], start: ClockSta
     await store.look_at_deadline(
         deadline["_id"], next_look(deadline), approaching=deadline["approaching_sent"]
     )
-    await apply_early_meet(ports, deadline)
+    if early_meet:
+        await apply_early_meet(ports, deadline)
+    return deadline

@@ -2,6 +2,8 @@
 first meets the deadline, a later one supersedes it by name, and a revision racing another
 loses (409)."""
 
+import contextlib
+
 import pytest
 
 from contracts.case_v1 import DEADLINE_MET, TRIAGE_DECIDED
@@ -236,3 +238,41 @@ async def test_the_decisions_event_meets_the_deadline_if_the_process_stopped_bef
     await meet_case_deadlines.triage_decided(ports, decided)
 
     assert (await deadline_of(ports, concern_id))["met_by"] == triaged.triage_id
+
+
+async def test_a_concern_s_deadline_is_stored_before_the_concern_joins_its_case(monkeypatch):
+    ports, _ = await case_world.memory_case()
+    event = case_world.concern_raised(ports.clock.now())
+    concern_id = event.payload.concern_id
+    seen_at_join = []
+
+    real_edit = ports.writer.edit
+
+    @contextlib.asynccontextmanager
+    async def edit(collection, doc_id, **kwargs):
+        if collection is ports.store.cases:
+            found = await ports.store.deadlines.count_documents({"source_id": concern_id})
+            seen_at_join.append(found)
+        async with real_edit(collection, doc_id, **kwargs) as document:
+            yield document
+
+    monkeypatch.setattr(ports.writer, "edit", edit)
+    await concern_raised(ports, event)
+
+    assert seen_at_join == [1]  # so a triage, which needs the concern on the case, finds it
+    assert await ports.store.early_meets.count_documents({}) == 0
+
+
+async def test_a_case_joined_by_a_delivery_that_stopped_before_its_deadline_still_meets_it():
+    """Stored by an earlier version, which joined the case first: the concern on the case,
+    triaged, and the deadline not yet stored (the meeting was remembered as early)."""
+    ports, _, raised = await _raised()
+    concern_id = raised.payload.concern_id
+    await ports.store.deadlines.delete_many({"source_id": concern_id})
+    triaged = await triage_concern(ports, DSL, concern_id, DECISION)
+    assert await ports.store.early_meets.count_documents({}) == 1
+
+    await concern_raised(ports, raised)  # the redelivery
+
+    deadline = await deadline_of(ports, concern_id)
+    assert (deadline["status"], deadline["met_by"]) == ("met", triaged.triage_id)
