@@ -4,6 +4,7 @@ queries are in store_notices.py, the pages' reads in store_directory.py."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +35,7 @@ from services.intake.store_notices import NoticeQueries
 
 # A document to store and the events it causes, written together.
 WithEvents = tuple[Document, Sequence[Event]]
+KNOWN_PUPILS = 100_000
 # What a roster import compares: the roster's own columns, plus what the matcher and the
 # departures check keep per pupil.
 ROSTER_PROJECTION = dict.fromkeys(
@@ -54,6 +56,9 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
         # The school a concern is raised at, read for every concern (services.common.
         # school_cache); changing a school reads it afresh.
         self.school_cache: SchoolCache[Document | None] = SchoolCache(school_cache_seconds)
+        # Pupils known to be recorded: a pupil, once recorded, is never removed (a leaver
+        # stays, marked), so a concern about one seen before needs no read.
+        self.known_pupils: OrderedDict[str, None] = OrderedDict()
         self.pupils: AsyncCollection[Document] = db["pupils"]
         self.concerns: AsyncCollection[Document] = db["concerns"]
         # Concerns about adults (store_adult_concerns.py): written once, with their event.
@@ -124,10 +129,16 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
         return dict(found) if found is not None else None
 
     async def has_pupil(self, school_id: str, pupil_id: str) -> bool:
-        found = await self.pupils.find_one(
-            {"_id": pupil_key(school_id, pupil_id)}, projection={"_id": 1}
-        )
-        return found is not None
+        key = pupil_key(school_id, pupil_id)
+        if key in self.known_pupils:
+            self.known_pupils.move_to_end(key)
+            return True
+        if await self.pupils.find_one({"_id": key}, projection={"_id": 1}) is None:
+            return False
+        self.known_pupils[key] = None
+        while len(self.known_pupils) > KNOWN_PUPILS:
+            self.known_pupils.popitem(last=False)
+        return True
 
     async def roster_of(self, school_id: str) -> dict[str, Document]:
         """pupil_id -> what a roster import compares, for every pupil of the school."""
