@@ -43,6 +43,8 @@ CASE_SUMMARY = dict.fromkeys(
 # Free text about the child, sealed at rest under the trust's data key
 # (services.common.field_cipher): the unit of work seals and opens them on every edit of a
 # case, and the reads below open them.
+# What a pointer to a case says (and a concern's triage deadline says the same).
+POINTER_FIELDS = dict.fromkeys(("pupil_id", "trust_id", "school_id"), 1)
 CASE_TEXT = (
     "decisions.reason",
     "decisions.child_views",
@@ -82,6 +84,7 @@ class CaseFileQueries:
     pupils: AsyncCollection[Document]
     decisions: AsyncCollection[Document]
     case_index: AsyncCollection[Document]
+    deadlines: AsyncCollection[Document]
     fgm_duties: AsyncCollection[Document]
     action_timers: Timers
 
@@ -140,7 +143,15 @@ class CaseFileQueries:
         await insert_if_absent(self.case_index, pointer)
 
     async def case_of(self, kind: str, school_id: str, item_id: str) -> Document | None:
-        return await self.case_index.find_one({"_id": _pointer_id(kind, school_id, item_id)})
+        """The pointer to the case holding a concern, action or referral (`pupil_id`,
+        `trust_id`). A concern has none: its own dsl-triage deadline names its child
+        (every concern starts one), so its pointer would be one more write per concern;
+        concerns stored before that have one."""
+        pointer = await self.case_index.find_one({"_id": _pointer_id(kind, school_id, item_id)})
+        if pointer is not None or kind != "concern":
+            return pointer
+        triage_clock = {"school_id": school_id, "rule": "dsl-triage", "source_id": item_id}
+        return await self.deadlines.find_one(triage_clock, projection=POINTER_FIELDS)
 
     # -- FGM duties ----------------------------------------------------------------------
 

@@ -41,12 +41,10 @@ async def join_case(
         elif changes:
             edit.set(changes)
         edit.emit(*events)
-    case = edit.document
     joined = bool(changes)
-    # Pointers after the case (a pointer to nothing is answered 404); a redelivery writes
-    # any the first delivery did not.
-    if kind == "concern":
-        await store.point("concern", source.school_id, source_id, case)
+    # The FGM duty's pointer after the case (a pointer to nothing is answered 404); a
+    # redelivery writes it if the first delivery did not. A concern's case is found from
+    # its triage deadline (CaseFileQueries.case_of).
     if duty is not None:
         await store.add_fgm_duty(
             fgm.duty_pointer(source.trust_id, source.school_id, pupil_id, source_id, *duty)

@@ -276,3 +276,15 @@ async def test_a_case_joined_by_a_delivery_that_stopped_before_its_deadline_stil
 
     deadline = await deadline_of(ports, concern_id)
     assert (deadline["status"], deadline["met_by"]) == ("met", triaged.triage_id)
+
+
+async def test_a_concern_not_triaged_yet_is_found_from_its_triage_deadline():
+    ports, _, raised = await _raised()
+    concern_id = raised.payload.concern_id
+    assert await ports.store.case_index.count_documents({}) == 0  # no pointer per concern
+
+    found = await read_triage(ports, DSL, concern_id)
+
+    assert (found.pupil_id, found.current, found.history) == ("P1", None, [])
+    with pytest.raises(NotFound):
+        await read_triage(ports, person("dsl-elm", Role.DSL, ELM), concern_id)  # another school
