@@ -133,21 +133,20 @@ class HeadClaims:
         """The pending entry was appended before (its key says where): nothing to append.
         `owner`: also give the claim back."""
         await self.heads.update_one(
-            {"_id": chain}, {"$set": {"pending": None, **_given_back(owner)}}
+            _held_by(chain, owner), {"$set": {"pending": None, **_given_back(owner)}}
         )
 
     async def advance(self, chain: str, entry: Entry, owner: str | None = None) -> None:
         """The head moves on to `entry`, nothing pending. `owner`: also give the claim back
         (only if still this writer's: one that took over a stale claim moved it already)."""
-        where: Document = {"_id": chain} if owner is None else {"_id": chain, "claim": owner}
-        await self.heads.update_one(where, _moved_on(entry, owner))
+        await self.heads.update_one(_held_by(chain, owner), _moved_on(entry, owner))
 
     async def advance_all(self, entries: Sequence[tuple[str, Entry]], owner: str) -> None:
         """`advance` of many chains this writer claimed, giving their claims back."""
         if entries:
             await self.heads.bulk_write(
                 [
-                    UpdateOne({"_id": chain, "claim": owner}, _moved_on(entry, owner))
+                    UpdateOne(_held_by(chain, owner), _moved_on(entry, owner))
                     for chain, entry in entries
                 ],
                 ordered=False,
@@ -156,6 +155,11 @@ class HeadClaims:
 
 def _as_seen(head: Document, now: datetime) -> Document:
     return {"_id": head["_id"], "seq": head["seq"], "pending": None, **claim_is_free(now)}
+
+
+def _held_by(chain: str, owner: str | None) -> Document:
+    """The head, if still this writer's (None: the caller holds the claim for a block)."""
+    return {"_id": chain} if owner is None else {"_id": chain, "claim": owner}
 
 
 def _moved_on(entry: Entry, owner: str | None) -> Document:

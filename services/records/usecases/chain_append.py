@@ -212,6 +212,8 @@ async def _append_together(
         item = items[p]
         pendings[chain] = {"entry": next_entry(Head.of(head), item.record), "key": item.key}
         begins.append((chain, item.ref.tenant, head, pendings[chain]))
+    if not begins:
+        return positions
     await chains.begin_appends(begins, owner, now + CLAIM_LIFETIME, now)
     claimed = await chains.heads_of(sorted(pendings))
     held = [chain for chain, head in claimed.items() if head.get("claim") == owner]
