@@ -9,18 +9,17 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.envelope import Envelope, utc_now
 from services.common.field_cipher import FieldCipher
 from services.common.metrics import OutboxBacklog, ServiceMetrics
 from services.common.outbox import EPOCH
+from services.common.outbox_marks import Mark, write_marks
 from services.common.store import Document
 
 log = logging.getLogger("harbour.outbox")
@@ -57,6 +56,7 @@ class OutboxRelay:
         backoff: Callable[[int], float] = lambda attempts: min(30.0, 0.5 * 2**attempts),
         cipher: FieldCipher | None = None,
         metrics: ServiceMetrics | None = None,
+        mark_seconds: float = 0.0,
     ) -> None:
         self._publish = publish
         self.cipher = cipher  # opens sealed bodies; writers seal with the same one
@@ -78,6 +78,12 @@ class OutboxRelay:
         self._since: dict[tuple[str, Any], float] = {}
         self._unpublished: dict[tuple[str, Any], int] = {}
         self._metrics = metrics
+        # Published events are marked in the store together, up to `mark_seconds` later
+        # (one write for many documents; a crash before it means the next start's sweep
+        # publishes them again, which consumers take as repeats).
+        self._mark_seconds = mark_seconds
+        self._unmarked: dict[tuple[str, Any], Mark] = {}
+        self._unmarked_since = 0.0
 
     def watch(self, *collections: AsyncCollection[Document]) -> None:
         for collection in collections:
@@ -154,6 +160,8 @@ class OutboxRelay:
                 log.exception("outbox relay pass failed")
             waits = [self._poll_seconds, next_sweep - loop.time()]
             waits += [at - loop.time() for at in self._pending.values()]
+            if self._unmarked:
+                waits.append(self._unmarked_since + self._mark_seconds - loop.time())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, min(waits)))
 
@@ -173,12 +181,14 @@ class OutboxRelay:
         last attempt before the process stops). The pass's documents are marked published
         together: one write per collection."""
         now = asyncio.get_running_loop().time()
-        due = [key for key, at in self._pending.items() if everything or at <= now]
+        if any(key in self._unmarked for key in self._due(now, everything)):
+            await self._mark_unmarked()  # so that what it published is not published twice
+        due = self._due(now, everything)
         for key in due:
             del self._pending[key]
         gate = asyncio.Semaphore(self._concurrency)
 
-        async def one(name: str, doc_id: Any) -> tuple[int, _Mark | None]:
+        async def one(name: str, doc_id: Any) -> tuple[int, Mark | None]:
             async with gate:
                 try:
                     published, retry_in, mark = await self._relay(self._collections[name], doc_id)
@@ -192,7 +202,11 @@ class OutboxRelay:
 
         try:
             results = await asyncio.gather(*(one(name, doc_id) for name, doc_id in due))
-            await self._mark_all([mark for _, mark in results if mark is not None])
+            if not self._unmarked:
+                self._unmarked_since = now
+            self._unmarked.update((mark.key, mark) for _, mark in results if mark is not None)
+            if everything or now - self._unmarked_since >= self._mark_seconds:
+                await self._mark_unmarked()
         except asyncio.CancelledError:
             # Stopped mid-pass (the service is stopping): whatever this pass took stays
             # queued for the last pass before exit. One already done is looked up once more
@@ -201,6 +215,9 @@ class OutboxRelay:
                 self._pending.setdefault(key, 0.0)
             raise
         return sum(published for published, _ in results)
+
+    def _due(self, now: float, everything: bool) -> list[tuple[str, Any]]:
+        return [key for key, at in self._pending.items() if everything or at <= now]
 
     def _failed(self, key: tuple[str, Any], exc: Exception) -> float:
         """A store error: back off before trying the document again."""
@@ -219,39 +236,25 @@ class OutboxRelay:
             self._since.pop(key, None)
             self._unpublished.pop(key, None)
 
-    async def _mark_all(self, marks: Sequence[_Mark]) -> None:
-        """Mark a pass's documents published, one bulk write per collection. Each is done
-        only if no event was added since its read (an atomic compare on the count); if any
-        was, each is marked alone to find which, and that one is looked at again."""
-        by_collection: dict[str, list[_Mark]] = {}
+    async def _mark_unmarked(self) -> None:
+        marks, self._unmarked = list(self._unmarked.values()), {}
+        await self._mark_all(marks)
+
+    async def _mark_all(self, marks: Sequence[Mark]) -> None:
+        by_collection: dict[str, list[Mark]] = {}
         for mark in marks:
             by_collection.setdefault(mark.key[0], []).append(mark)
         for name, group in by_collection.items():
-            collection = self._collections[name]
             try:
-                writes = [UpdateOne(mark.unchanged, mark.done) for mark in group]
-                result = await collection.bulk_write(writes, ordered=False)
-                if result.matched_count == len(group):
-                    for mark in group:
-                        self._settle(mark.key, None)
-                    continue
-                for mark in group:
-                    self._settle(mark.key, await self._mark_alone(collection, mark))
+                retries = await write_marks(self._collections[name], group)
             except Exception as exc:
-                for mark in group:
-                    self._settle(mark.key, self._failed(mark.key, exc))
-
-    async def _mark_alone(self, collection: AsyncCollection[Document], mark: _Mark) -> float | None:
-        if (await collection.update_one(mark.unchanged, mark.done)).matched_count:
-            return None
-        # An event was added since the read: keep these marks and publish the new one next.
-        if mark.marks:
-            await collection.update_one({"_id": mark.key[1]}, {"$set": mark.marks})
-        return 0.0
+                retries = {mark.key: self._failed(mark.key, exc) for mark in group}
+            for key, retry_in in retries.items():
+                self._settle(key, retry_in)
 
     async def _relay(
         self, collection: AsyncCollection[Document], doc_id: Any
-    ) -> tuple[int, float | None, _Mark | None]:
+    ) -> tuple[int, float | None, Mark | None]:
         """Events published; in how many seconds to try again (None: done, or marked by
         `_mark_all`); and the mark saying which were published."""
         document = self._written.pop((collection.name, doc_id), None)
@@ -283,13 +286,7 @@ class OutboxRelay:
             published += 1
             self._unpublished[key] = unpublished - published
             self._count("events_published", entry["event_type"])
-        done = {"$set": {**marks, "outbox_pending": False, "relay_lease_until": EPOCH}}
-        count = document.get("outbox_count")
-        unchanged = {
-            "_id": doc_id,
-            "outbox_count": count if count is not None else {"$exists": False},
-        }
-        return published, None, _Mark(key, unchanged, done, marks)
+        return published, None, Mark.of(key, document, marks)
 
     async def _body_of(self, entry: Document) -> str:
         body = entry["body"]
@@ -331,13 +328,3 @@ class OutboxRelay:
             },
         )
         return delay
-
-
-@dataclass(frozen=True)
-class _Mark:
-    """A document's published events, to be marked (`done`) if it is `unchanged`."""
-
-    key: tuple[str, Any]
-    unchanged: Document
-    done: Document
-    marks: dict[str, Any]

@@ -64,6 +64,7 @@ class ServiceRuntime:
             cipher=self.cipher,
             poll_seconds=settings.relay_poll_seconds,
             sweep_seconds=settings.relay_sweep_seconds,
+            mark_seconds=settings.relay_mark_seconds,
             metrics=self.metrics,
         )
         self.metrics.watch_outbox(self.relay.backlog)

@@ -41,6 +41,9 @@ class CommonSettings(BaseSettings):
     # and stayed down. On FerretDB it reads every document of every outbox collection
     # (4.8 s of store time for 50,000 pupils), so not often; on MongoDB it uses an index.
     relay_sweep_seconds: float = Field(default=300.0, gt=0)
+    # Published events are marked in their documents together, this long after the first:
+    # one store write for many documents instead of one each.
+    relay_mark_seconds: float = Field(default=0.25, ge=0)
     handler_retry_seconds: float = Field(default=20.0, ge=0)
     # How long a process may use a school's calendar, rota, pattern rules or record without
     # reading it again, should it miss another replica's change (services.common.

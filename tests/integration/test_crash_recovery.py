@@ -145,6 +145,9 @@ async def test_an_event_stored_but_never_published_goes_out_when_intake_comes_ba
         lambda: _effects(clients, school, pupil), _complete(accepted), timeout=30
     )
     _assert_exactly_once(effects, accepted)
-    stored = await mongo("intake").concerns.find_one({"_id": concern.concern_id})
+    stored = await eventually(
+        lambda: mongo("intake").concerns.find_one({"_id": concern.concern_id}),
+        lambda found: found["outbox_pending"] is False,  # marked moments after publishing
+    )
     assert stored["outbox_pending"] is False
     assert stored["outbox"][0]["state"] == "published"

@@ -268,3 +268,37 @@ async def test_a_document_given_an_event_during_the_pass_is_published_again_alon
         stored = await concerns.find_one({"_id": doc_id})
         assert stored["outbox_pending"] is False
         assert {entry["state"] for entry in stored["outbox"]} == {"published"}
+
+
+async def test_marks_wait_to_be_written_together_and_a_document_read_again_is_marked_first():
+    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
+    concerns = CountingWrites(memory_db()["concerns"])
+    first, second, later = (concern_raised(school, "p-1") for _ in range(3))  # type: ignore[arg-type]
+    await concerns.insert_one(with_outbox({"_id": "c-1"}, [first]))
+    await concerns.insert_one(with_outbox({"_id": "c-2"}, [second]))
+    published: list[str] = []
+
+    async def publish(event_id: str, event_type: str, body: bytes) -> None:
+        published.append(event_id)
+
+    relay = OutboxRelay(publish, poll_seconds=1, sweep_seconds=3600, mark_seconds=3600)
+    relay.watch(concerns)  # type: ignore[arg-type]
+    relay.enqueue(concerns, "c-1")  # type: ignore[arg-type]
+    assert await relay.relay_once() == 1
+    relay.enqueue(concerns, "c-2")  # type: ignore[arg-type]
+    assert await relay.relay_once() == 1
+    assert concerns.writes == 0  # both marks wait
+    assert relay.backlog().documents == 2
+
+    # c-1 is given another event: its mark is written before it is read again, so only
+    # the new event is published.
+    await concerns.update_one(
+        {"_id": "c-1"}, {"$push": {"outbox": outbox_entry(later)}, "$inc": {"outbox_count": 1}}
+    )
+    relay.enqueue(concerns, "c-1")  # type: ignore[arg-type]
+    assert await relay.relay_once(everything=True) == 1  # the last pass marks what waits
+
+    assert sorted(published) == sorted([first.event_id, second.event_id, later.event_id])
+    async for stored in concerns.find({}):
+        assert stored["outbox_pending"] is False
+    assert relay.backlog().documents == 0
