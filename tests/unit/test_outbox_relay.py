@@ -239,12 +239,18 @@ async def test_the_documents_of_one_pass_are_marked_published_in_one_write() -> 
     assert relay.backlog().documents == 0
 
 
-async def test_a_document_given_an_event_during_the_pass_is_published_again_alone() -> None:
+async def two_concerns() -> tuple[CountingWrites, tuple[Any, Any, Any]]:
+    """c-1 and c-2, each with one pending event, and an event to add later."""
     school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
     concerns = CountingWrites(memory_db()["concerns"])
     first, second, later = (concern_raised(school, "p-1") for _ in range(3))  # type: ignore[arg-type]
     await concerns.insert_one(with_outbox({"_id": "c-1"}, [first]))
     await concerns.insert_one(with_outbox({"_id": "c-2"}, [second]))
+    return concerns, (first, second, later)
+
+
+async def test_a_document_given_an_event_during_the_pass_is_published_again_alone() -> None:
+    concerns, (first, second, later) = await two_concerns()
     published: list[str] = []
 
     async def publish(event_id: str, event_type: str, body: bytes) -> None:
@@ -271,11 +277,7 @@ async def test_a_document_given_an_event_during_the_pass_is_published_again_alon
 
 
 async def test_marks_wait_to_be_written_together_and_a_document_read_again_is_marked_first():
-    school = SimpleNamespace(school_id="oak", trust_id="oak-trust")
-    concerns = CountingWrites(memory_db()["concerns"])
-    first, second, later = (concern_raised(school, "p-1") for _ in range(3))  # type: ignore[arg-type]
-    await concerns.insert_one(with_outbox({"_id": "c-1"}, [first]))
-    await concerns.insert_one(with_outbox({"_id": "c-2"}, [second]))
+    concerns, (first, second, later) = await two_concerns()
     published: list[str] = []
 
     async def publish(event_id: str, event_type: str, body: bytes) -> None:
