@@ -46,7 +46,10 @@ class World:
         return self.stack.url(service) + path
 
 
-def build_world(stack: TestStack, name: str = "Oak Primary", trust_id: str | None = None) -> World:
+def build_world(
+    stack: TestStack, name: str = "Oak Primary", trust_id: str | None = None, *, rota: bool = True
+) -> World:
+    """`rota=False`: the school has staff but no rota yet (a school just set up)."""
     world = World(
         stack,
         school_id=unique("oak"),
@@ -84,7 +87,9 @@ def build_world(stack: TestStack, name: str = "Oak Primary", trust_id: str | Non
             )
         )
         assert added, "notification never heard of the school"
-        rota = {
+        if not rota:
+            return world
+        members = {
             "tiers": [
                 {
                     "members": [
@@ -101,7 +106,7 @@ def build_world(stack: TestStack, name: str = "Oak Primary", trust_id: str | Non
         }
         response = http.put(
             world.url("notification", f"/v1/schools/{world.school_id}/rota"),
-            json=rota,
+            json=members,
             headers=world.admin,
         )
         assert response.status_code == 200, response.text
