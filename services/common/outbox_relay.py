@@ -181,11 +181,11 @@ class OutboxRelay:
         last attempt before the process stops). The pass's documents are marked published
         together: one write per collection."""
         now = asyncio.get_running_loop().time()
-        if any(key in self._unmarked for key in self._due(now, everything)):
+        due = [key for key, at in self._pending.items() if everything or at <= now]
+        if any(key in self._unmarked for key in due):
             await self._mark_unmarked()  # so that what it published is not published twice
-        due = self._due(now, everything)
         for key in due:
-            del self._pending[key]
+            self._pending.pop(key, None)
         gate = asyncio.Semaphore(self._concurrency)
 
         async def one(name: str, doc_id: Any) -> tuple[int, Mark | None]:
@@ -215,9 +215,6 @@ class OutboxRelay:
                 self._pending.setdefault(key, 0.0)
             raise
         return sum(published for published, _ in results)
-
-    def _due(self, now: float, everything: bool) -> list[tuple[str, Any]]:
-        return [key for key, at in self._pending.items() if everything or at <= now]
 
     def _failed(self, key: tuple[str, Any], exc: Exception) -> float:
         """A store error: back off before trying the document again."""

@@ -12,11 +12,11 @@ the millisecond, in UTC).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 import bson
 from bson.codec_options import CodecOptions
+from cachetools import LRUCache
 
 from services.common.document_edit import DocumentEdit
 from services.common.store import Document
@@ -26,8 +26,7 @@ _AS_READ: CodecOptions[Document] = CodecOptions(tz_aware=True)
 
 class RecentDocuments:
     def __init__(self, max_documents: int = 2_000) -> None:
-        self._max = max_documents
-        self._kept: OrderedDict[tuple[str, Any], bytes] = OrderedDict()
+        self._kept: LRUCache[tuple[str, Any], bytes] = LRUCache(maxsize=max_documents)
 
     def get(self, collection: str, doc_id: Any) -> Document | None:
         kept = self._kept.get((collection, doc_id))
@@ -38,11 +37,7 @@ class RecentDocuments:
         if not edit.exactly_known:
             self.forget(collection, edit.id)
             return
-        key = (collection, edit.id)
-        self._kept[key] = bson.encode(edit.document)
-        self._kept.move_to_end(key)
-        while len(self._kept) > self._max:
-            self._kept.popitem(last=False)
+        self._kept[(collection, edit.id)] = bson.encode(edit.document)
 
     def forget(self, collection: str, doc_id: Any) -> None:
         self._kept.pop((collection, doc_id), None)

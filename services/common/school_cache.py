@@ -12,11 +12,13 @@ document before the change."""
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from cachetools import TTLCache
+
 T = TypeVar("T")
+_MISSING = object()
 
 
 class SchoolCache(Generic[T]):
@@ -27,25 +29,21 @@ class SchoolCache(Generic[T]):
         max_schools: int = 20_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_schools
-        self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, T]] = OrderedDict()
+        self._keeps = ttl_seconds > 0
+        self._entries: TTLCache[str, T] = TTLCache(
+            maxsize=max_schools, ttl=max(ttl_seconds, 1e-9), timer=clock
+        )
         # Bumped by every forget: a load that began under an older number is not kept.
         self._generation = 0
 
     async def get(self, school_id: str, load: Callable[[], Awaitable[T]]) -> T:
-        now = self._clock()
-        held = self._entries.get(school_id)
-        if held is not None and held[0] > now:
-            return held[1]
+        held = self._entries.get(school_id, _MISSING)
+        if held is not _MISSING:
+            return held  # type: ignore[return-value]
         generation = self._generation
         value = await load()
-        if self._ttl > 0 and generation == self._generation:
-            self._entries[school_id] = (now + self._ttl, value)
-            self._entries.move_to_end(school_id)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+        if self._keeps and generation == self._generation:
+            self._entries[school_id] = value
         return value
 
     def forget(self, school_id: str | None) -> None:

@@ -4,11 +4,11 @@ queries are in store_notices.py, the pages' reads in store_directory.py."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from cachetools import LRUCache
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -58,7 +58,7 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
         self.school_cache: SchoolCache[Document | None] = SchoolCache(school_cache_seconds)
         # Pupils known to be recorded: a pupil, once recorded, is never removed (a leaver
         # stays, marked), so a concern about one seen before needs no read.
-        self.known_pupils: OrderedDict[str, None] = OrderedDict()
+        self.known_pupils: LRUCache[str, bool] = LRUCache(maxsize=KNOWN_PUPILS)
         self.pupils: AsyncCollection[Document] = db["pupils"]
         self.concerns: AsyncCollection[Document] = db["concerns"]
         # Concerns about adults (store_adult_concerns.py): written once, with their event.
@@ -130,14 +130,11 @@ class IntakeStore(NoticeQueries, DirectoryQueries, AdultConcernQueries):
 
     async def has_pupil(self, school_id: str, pupil_id: str) -> bool:
         key = pupil_key(school_id, pupil_id)
-        if key in self.known_pupils:
-            self.known_pupils.move_to_end(key)
+        if self.known_pupils.get(key):
             return True
         if await self.pupils.find_one({"_id": key}, projection={"_id": 1}) is None:
             return False
-        self.known_pupils[key] = None
-        while len(self.known_pupils) > KNOWN_PUPILS:
-            self.known_pupils.popitem(last=False)
+        self.known_pupils[key] = True
         return True
 
     async def roster_of(self, school_id: str) -> dict[str, Document]:

@@ -22,7 +22,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.common.store import Document, insert_if_absent, insert_many_if_absent
-from services.records.domain.chain import GENESIS, Entry
+from services.records.domain.chain import Entry
 
 
 def claim_is_free(now: datetime) -> Document:
@@ -50,19 +50,13 @@ class HeadClaims:
     ) -> Any:  # ChainStore's
         raise NotImplementedError
 
-    async def claim(
-        self, chain: str, tenant: Mapping[str, str], owner: str, until: datetime, now: datetime
-    ) -> bool:
-        """Take the head's claim if it is free or stale (a chain not started yet: create its
-        head, claimed). False: another writer holds it."""
+    async def claim(self, chain: str, owner: str, until: datetime, now: datetime) -> bool:
+        """Take the head's claim if it is free or stale. False: another writer holds it."""
         taken = await self.heads.update_one(
             {"_id": chain, **claim_is_free(now)},
             {"$set": {"claim": owner, "claimed_until": until}},
         )
-        if taken.matched_count:
-            return True
-        empty = {"_id": chain, **tenant, "seq": 0, "hash": GENESIS, "pending": None}
-        return await insert_if_absent(self.heads, {**empty, "claim": owner, "claimed_until": until})
+        return taken.matched_count == 1
 
     async def unclaim(self, chain: str, owner: str) -> None:
         await self.heads.update_one(
@@ -81,11 +75,9 @@ class HeadClaims:
     ) -> bool:
         """Claim the head and record the pending entry in one write, if the head is still
         as `seen` (None: there was none). False: another writer came first."""
-        sealed = await self.sealed_pending(tenant, pending)
-        claimed = {"pending": sealed, "claim": owner, "claimed_until": until}
+        claimed = await self._claimed(tenant, pending, owner, until)
         if seen is None:
-            first = {"_id": chain, **tenant, "seq": 0, "hash": pending["entry"]["prev_hash"]}
-            return await insert_if_absent(self.heads, {**first, **claimed})
+            return await insert_if_absent(self.heads, _first_head(chain, tenant, pending, claimed))
         result = await self.heads.update_one(_as_seen(seen, now), {"$set": claimed})
         return result.matched_count == 1
 
@@ -96,17 +88,22 @@ class HeadClaims:
         of them this writer now holds is read back (the head's `claim` is `owner`)."""
         new, seen = [], []
         for chain, tenant, head, pending in begins:
-            sealed = await self.sealed_pending(tenant, pending)
-            claimed = {"pending": sealed, "claim": owner, "claimed_until": until}
+            claimed = await self._claimed(tenant, pending, owner, until)
             if head is None:
-                prev = pending["entry"]["prev_hash"]
-                new.append({"_id": chain, **tenant, "seq": 0, "hash": prev, **claimed})
+                new.append(_first_head(chain, tenant, pending, claimed))
             else:
                 seen.append(UpdateOne(_as_seen(head, now), {"$set": claimed}))
         if new:
             await insert_many_if_absent(self.heads, new)
         if seen:
             await self.heads.bulk_write(seen, ordered=False)
+
+    async def _claimed(
+        self, tenant: Mapping[str, str], pending: Mapping[str, Any], owner: str, until: datetime
+    ) -> Document:
+        """What a head holds while `owner` appends the pending entry."""
+        sealed = await self.sealed_pending(tenant, pending)
+        return {"pending": sealed, "claim": owner, "claimed_until": until}
 
     async def claim_key(self, chain: str, key: str, seq: int, at: datetime) -> int:
         """Remember that `key` is appended as entry `seq`; if it was appended before, the
@@ -151,6 +148,13 @@ class HeadClaims:
                 ],
                 ordered=False,
             )
+
+
+def _first_head(
+    chain: str, tenant: Mapping[str, str], pending: Mapping[str, Any], claimed: Document
+) -> Document:
+    """The head of a chain whose first entry is being appended."""
+    return {"_id": chain, **tenant, "seq": 0, "hash": pending["entry"]["prev_hash"], **claimed}
 
 
 def _as_seen(head: Document, now: datetime) -> Document:

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -64,15 +64,12 @@ class ChainStore(HeadClaims):
         # Heads as this process last moved them on: the next append starts from one without
         # reading it (its claim names the `seq` it starts from, so a head another replica
         # moved since makes the claim fail, and the writer reads the head).
-        self.recent_heads: OrderedDict[str, Document] = OrderedDict()
+        self.recent_heads: LRUCache[str, Document] = LRUCache(maxsize=RECENT_HEADS)
 
     # -- reading ---------------------------------------------------------------------------
 
     def remember_head(self, chain: str, entry: Entry) -> None:
         self.recent_heads[chain] = {"_id": chain, "seq": entry["seq"], "hash": entry["hash"]}
-        self.recent_heads.move_to_end(chain)
-        while len(self.recent_heads) > RECENT_HEADS:
-            self.recent_heads.popitem(last=False)
 
     async def head(self, chain: str) -> Document | None:
         head = await self.heads.find_one({"_id": chain})

@@ -146,7 +146,7 @@ async def hold_chain(chains: ChainStore, ref: ChainTarget) -> AsyncIterator[None
     """Hold the head's claim for a block of work (a disposal, or finishing a dead writer's
     entry before appending with `append_held`)."""
     owner, waiting = uuid.uuid4().hex, _Waiting()
-    while not await chains.claim(ref.id, ref.tenant, owner, utc_now() + CLAIM_LIFETIME, utc_now()):
+    while not await chains.claim(ref.id, owner, utc_now() + CLAIM_LIFETIME, utc_now()):
         await waiting.pause()
     try:
         yield
