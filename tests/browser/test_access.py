@@ -3,28 +3,14 @@ it, and a form posted without its CSRF token is refused."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import new_context, sign_in
-from tests.browser.world import World, build_world
-from tests.support.api import bearer, concern_body, token, unique
-
-
-def _raise_concern(world: World) -> str:
-    staff = bearer(token(world.teacher, "staff", school=world.school_id))
-    response = httpx.post(
-        world.url("intake", "/v1/concerns"),
-        json=concern_body(world.school_id, world.pupil_id),
-        headers={**staff, "Idempotency-Key": unique("key")},
-        timeout=30,
-    )
-    assert response.status_code == 202, response.text
-    return response.json()["concern_id"]
+from tests.browser.world import World, build_world, raise_concern
 
 
 def test_staff_cannot_open_the_childs_file(browser: Browser, web_url: str, world: World):
-    _raise_concern(world)
+    raise_concern(world)
     context = new_context(browser)
     page = context.new_page()
     sign_in(page, web_url, world.teacher, "staff", school=world.school_id)
@@ -41,7 +27,7 @@ def test_staff_cannot_open_the_childs_file(browser: Browser, web_url: str, world
 def test_a_dsl_of_another_school_sees_nothing_of_it(
     browser: Browser, web_url: str, world: World, web_stack
 ):
-    _raise_concern(world)
+    raise_concern(world)
     other = build_world(web_stack, name="Elm Primary")
     context = new_context(browser)
     page = context.new_page()

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import new_context, sign_in
-from tests.browser.world import World, build_world
-from tests.support.api import bearer, concern_body, token, unique
+from tests.browser.world import World, build_world, raise_concern
 from tests.support.stack import TestStack
 
 
@@ -24,14 +22,7 @@ def world(web_stack: TestStack) -> World:
 def test_an_alert_waits_for_the_rota_and_goes_out_once_the_admin_sets_it(
     browser: Browser, web_url: str, world: World
 ):
-    teacher = bearer(token(world.teacher, "staff", school=world.school_id))
-    posted = httpx.post(
-        world.url("intake", "/v1/concerns"),
-        json=concern_body(world.school_id, world.pupil_id),
-        headers={**teacher, "Idempotency-Key": unique("key")},
-        timeout=30,
-    )
-    assert posted.status_code == 202, posted.text
+    raise_concern(world)
 
     dsl = new_context(browser).new_page()
     sign_in(dsl, web_url, world.dsl, "dsl", school=world.school_id)

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from services.intake.domain.signatures import sign
-from tests.support.api import bearer, token, unique
+from tests.support.api import bearer, concern_body, token, unique
 from tests.support.stack import TestStack
 
 
@@ -156,3 +156,17 @@ def send_unmatched_notification(world: World) -> None:
         )
         assert sent.status_code == 202, sent.text
         assert sent.json()["children"][0]["outcome"] == "unmatched", sent.text
+
+
+def raise_concern(world: World) -> str:
+    """A teacher raises a concern about the world's first pupil (through intake's API);
+    returns its id."""
+    staff = bearer(token(world.teacher, "staff", school=world.school_id))
+    response = httpx.post(
+        world.url("intake", "/v1/concerns"),
+        json=concern_body(world.school_id, world.pupil_id),
+        headers={**staff, "Idempotency-Key": unique("key")},
+        timeout=30,
+    )
+    assert response.status_code == 202, response.text
+    return str(response.json()["concern_id"])
