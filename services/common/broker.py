@@ -31,6 +31,9 @@ def make_broker(settings: CommonSettings) -> RabbitBroker:
         graceful_timeout=settings.consumer_drain_seconds or None,
         logger=logging.getLogger("harbour.faststream"),
         log_level=logging.DEBUG,
+        # No dependency injection: every handler takes the message itself (whole_message),
+        # and injecting it cost a worker-thread hop per delivery (~8% of a service's CPU).
+        apply_types=False,
     )
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from faststream import AckPolicy
-from faststream.message import StreamMessage
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitMessage, RabbitQueue
 
 from contracts import topology
 from services.common.dead_letter_headers import DeadLetter, dead_letter_of
 from services.common.store import is_transient
+from services.common.whole_message import whole_message
 
 log = logging.getLogger("harbour.dead_letters")
 
@@ -63,9 +62,5 @@ def subscribe_dead_letters(
         channel=Channel(prefetch_count=prefetch),
         ack_policy=AckPolicy.MANUAL,
         no_reply=True,
-        decoder=_raw_body,
+        decoder=whole_message,
     )(on_message)
-
-
-async def _raw_body(message: StreamMessage[Any]) -> bytes:
-    return bytes(message.body)

@@ -22,6 +22,7 @@ from contracts.admin_actions import AdminAction, AdminActionRecorded
 from contracts.registry import InvalidEvent, decode
 from services.common.broker import events_exchange
 from services.common.school_cache import SchoolCache
+from services.common.whole_message import whole_message
 
 log = logging.getLogger("harbour.school_changes")
 
@@ -60,4 +61,5 @@ def forget_on_change(
         ack_policy=AckPolicy.ACK_FIRST,
         no_reply=True,
         include_in_schema=False,
+        decoder=whole_message,
     )(on_message)
