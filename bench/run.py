@@ -42,6 +42,13 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=float, default=50, help="steady offered rate, concerns/s")
     parser.add_argument("--seconds", type=float, default=60, help="steady phase length")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=3,
+        help="seconds of the steady rate offered first and not counted (connection pools, "
+        "each pupil's first entry)",
+    )
     parser.add_argument("--step-seconds", type=float, default=20, help="each step of the ramp")
     parser.add_argument("--steps", default="50,75,100,150,200", help="ramp rates, concerns/s")
     parser.add_argument("--ceiling-messages", type=int, default=20_000)
@@ -102,8 +109,12 @@ async def steady(
     rate: float,
     seconds: float,
     meter: CostMeter,
+    warm_up: float,
 ) -> dict[str, Any]:
     school, staff, pupils = await bench_school(intake, "bench-trust", pupils=50)
+    if warm_up > 0:
+        first = await post_at_rate(intake, staff, school, pupils, rate=rate, seconds=warm_up)
+        await wait_for_effects(mongo, prefix, list(first.accepted), timeout=600)
     await meter.begin()
     posted = await post_at_rate(intake, staff, school, pupils, rate=rate, seconds=seconds)
     times = await wait_for_effects(mongo, prefix, list(posted.accepted), timeout=600)
@@ -111,6 +122,7 @@ async def steady(
         "costs": await meter.per_concern(len(posted.accepted)),
         "offered_rate": rate,
         "seconds": seconds,
+        "warm_up_seconds": warm_up,
         "accepted": len(posted.accepted),
         "refused": dict(posted.refused),
         "latency": latencies(posted, times),
@@ -189,7 +201,7 @@ async def run_phases(args: argparse.Namespace, target: Target) -> dict[str, Any]
         if "steady" not in skip:
             print(f"steady: {args.rate}/s for {args.seconds}s", flush=True)
             results["steady"] = await steady(
-                intake, mongo, prefix, args.rate, args.seconds, target.meter()
+                intake, mongo, prefix, args.rate, args.seconds, target.meter(), args.warm_up
             )
         if "ramp" not in skip:
             print("ramp: raising the offered rate until the backlog grows", flush=True)
