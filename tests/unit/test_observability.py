@@ -193,6 +193,49 @@ async def test_a_document_locked_by_someone_else_is_retried_in_the_handler_not_r
     assert (message.settled, attempts) == ("ack", 3)
 
 
+async def test_only_a_passing_failure_is_tried_again_and_only_for_the_time_allowed(monkeypatch):
+    pauses: list[float] = []
+    clock = [0.0]  # tenacity's, moved on by the pauses only
+
+    async def no_wait(seconds: float) -> None:
+        pauses.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr("services.common.consuming.asyncio.sleep", no_wait)
+    monkeypatch.setattr("tenacity.time", SimpleNamespace(monotonic=lambda: clock[0]))
+    metrics = ServiceMetrics("case")
+    body = concern_raised(SCHOOL, "P1").model_dump_json().encode()  # type: ignore[arg-type]
+    calls: list[str] = []
+
+    async def broken(envelope: Any) -> None:
+        calls.append("broken")
+        raise RuntimeError("bug")
+
+    async def handled(envelope: Any) -> None:
+        calls.append("handled")
+
+    async def busy(envelope: Any) -> None:
+        calls.append("busy")
+        raise Busy("held by another writer")
+
+    async def consume(handler: Any, retry_seconds: float) -> str | None:
+        message = FakeMessage(body, "m-1")
+        handlers = {e: handler for e in topology.queue("records.chronology").routing_keys}
+        await _deliver(message, "records.chronology", handlers, retry_seconds, metrics)  # type: ignore[arg-type]
+        return message.settled
+
+    assert await consume(handled, 30) == "ack"
+    assert await consume(broken, 30) == "nack"
+    assert await consume(busy, 0) == "nack"
+    assert calls == ["handled", "broken", "busy"]
+    assert pauses == []  # nothing waited: a bug is redelivered, no time was allowed for busy
+
+    assert await consume(busy, 30) == "nack"  # tried until the time allowed ran out
+    assert pauses == [0.2, 0.4, 0.8, 1.6, 3.2, 5, 5, 5, 5, 5]
+    assert sum(pauses[:-1]) < 30 <= sum(pauses)
+    assert calls.count("busy") == 1 + 1 + len(pauses)
+
+
 async def test_the_relay_knows_its_backlog_and_counts_what_it_publishes():
     metrics = ServiceMetrics("intake")
     failing = True
