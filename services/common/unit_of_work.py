@@ -133,19 +133,29 @@ class DocumentWriter:
 
     @contextlib.asynccontextmanager
     async def edit_many(
-        self, collection: AsyncCollection[Document], doc_ids: Iterable[Any]
+        self,
+        collection: AsyncCollection[Document],
+        doc_ids: Iterable[Any],
+        *,
+        wait_seconds: float = 5.0,
     ) -> AsyncIterator[dict[Any, DocumentEdit]]:
         """`edit` for many documents of a collection guarded by version (a police batch's
         children): read in one query, written in one bulk write. If another process wrote
         any of them since the read, the whole edit raises EditConflict once the others are
         written; its redo finds those done (every use case's edit is idempotent). No
-        timers (`after_write`): those need an ordered edit."""
+        timers (`after_write`): those need an ordered edit. A document this process's
+        other writers hold past `wait_seconds` makes it Busy, as `edit` does, so that a
+        consumer tries again instead of spending the message's deliveries."""
         if collection.name not in self._versioned:
             raise RuntimeError(f"{collection.name} is not guarded by version")
         ids = sorted(set(doc_ids))
         async with contextlib.AsyncExitStack() as held:
-            for doc_id in ids:
-                await held.enter_async_context(self._local.hold(lock_key(collection, doc_id)))
+            try:
+                for doc_id in ids:
+                    key = lock_key(collection, doc_id)
+                    await held.enter_async_context(self._local.hold(key, wait_seconds))
+            except LockBusy:
+                raise Busy("the records are being updated by someone else; try again") from None
             edits = {doc_id: DocumentEdit(doc_id, None) for doc_id in ids}
             for doc_id in ids:  # written below by a bulk write: read afresh next time
                 self._recent.forget(collection.name, doc_id)

@@ -3,9 +3,11 @@ edits change is written with its events; a document another process wrote since 
 makes the whole edit a conflict, with every other document written and its events handed
 to the relay; the redo finds those done."""
 
+import asyncio
+
 import pytest
 
-from services.common.errors import EditConflict
+from services.common.errors import Busy, EditConflict
 from tests.support.memory import memory_db, memory_writer
 
 
@@ -67,6 +69,38 @@ async def test_a_document_written_meanwhile_is_a_conflict_and_the_redo_completes
         ["dsl"],
         ["head", "dsl"],
         ["dsl"],
+    ]
+
+
+async def test_a_document_held_by_another_edit_here_makes_it_busy_to_be_tried_again(world):
+    """Busy, as `edit` is: a consumer retries it in the handler. It escaped as the lock's own
+    error, which a consumer redelivers at once: a police batch racing concerns about the same
+    children spent its deliveries that way and was dead-lettered (make chaos, 95 deadlines)."""
+    cases, writer, _ = world
+    inside, finish = asyncio.Event(), asyncio.Event()
+
+    async def concern_about_p2() -> None:
+        async with writer.edit(cases, "oak/P2") as edit:
+            inside.set()
+            await finish.wait()
+            edit.create({"visitors": ["dsl"]})
+
+    concern = asyncio.create_task(concern_about_p2())
+    await inside.wait()
+    with pytest.raises(Busy) as raised:
+        async with writer.edit_many(cases, ["oak/P1", "oak/P2"], wait_seconds=0) as edits:
+            visit(edits, "police")
+    assert raised.type is Busy
+    assert await cases.find_one({"_id": "oak/P1"}) is None  # nothing half-written
+    finish.set()
+    await concern
+
+    async with writer.edit_many(cases, ["oak/P1", "oak/P2"]) as edits:
+        visit(edits, "police")
+
+    assert [d["visitors"] async for d in cases.find({}, sort=[("_id", 1)])] == [
+        ["police"],
+        ["dsl", "police"],
     ]
 
 
