@@ -128,6 +128,7 @@ async def scenario(
         accepted_at = {**concerns.accepted, **{n: police.accepted[n] for n in matched}}
         drains = accounting.drain_seconds(faults, accepted_at, found)
         outbox_doubled = await stores.deadline_outboxes()
+        beyond_keys = await stores.entries_beyond_keys()
         operations_alerts = await stores.operations_alerts()
     finally:
         await stores.close()
@@ -153,7 +154,9 @@ async def scenario(
         "accepted": {k: len(v) for k, v in items.items()},
         "effects": effects,
         "lost": sum(e["lost"] for kind in effects.values() for e in kind.values()),
-        "duplicated": sum(e["duplicated"] for kind in effects.values() for e in kind.values()),
+        "duplicated": beyond_keys
+        + sum(e["duplicated"] for kind in effects.values() for e in kind.values()),
+        "chronology_entries_beyond_their_keys": beyond_keys,
         "settled_after_seconds": round(settled, 1),
         "faults": [{**f.as_json(), "drain": drains[f.name]} for f in faults],
         "max_drain_seconds": max(

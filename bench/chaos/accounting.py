@@ -21,16 +21,22 @@ from pymongo import AsyncMongoClient
 from bench.chaos.faults import Fault
 from contracts import topology
 from contracts.case_v1 import DEADLINE_APPROACHING, DEADLINE_BREACHED, DEADLINE_MET
+from contracts.intake_v1 import CONCERN_RAISED, ENCOMPASS_NOTIFIED
+from services.records.domain.child_file import chain_id
+from services.records.store_chain_claims import key_id
 
 PHASES = (DEADLINE_APPROACHING, DEADLINE_BREACHED, DEADLINE_MET)
 CAPTURE_QUEUE = "chaos.deadline-phases"
 
-# effect → (service, collection, the field the service stamped when it stored it)
+# effect → (service, collection, the field the service stamped when it stored it). A
+# chronology entry is found by its key in the child's file (one per event appended).
 EFFECTS = {
     "alert": ("notification", "alerts", "created_at"),
-    "chronology": ("records", "chronology", "recorded_at"),
+    "chronology": ("records", "file_keys", "at"),
     "deadline": ("case", "deadlines", "created_at"),
 }
+# intake's collections of what was accepted, and the event each one's entry is keyed by.
+SOURCES = {"concerns": CONCERN_RAISED, "encompass_notifications": ENCOMPASS_NOTIFIED}
 
 
 class Stores:
@@ -44,7 +50,8 @@ class Stores:
     async def effects(self) -> dict[str, dict[str, list[datetime]]]:
         """effect → source id → when each copy was stored (a scan: the store is ours)."""
         found: dict[str, dict[str, list[datetime]]] = {e: defaultdict(list) for e in EFFECTS}
-        for effect, (service, name, stamp) in EFFECTS.items():
+        for effect in ("alert", "deadline"):
+            service, name, stamp = EFFECTS[effect]
             cursor = self.collection(service, name).find(
                 {}, projection={"source_id": 1, stamp: 1, "rule": 1, "source_type": 1}
             )
@@ -52,7 +59,43 @@ class Stores:
                 if effect == "deadline" and document.get("rule") == "file-transfer":
                     continue
                 found[effect][document["source_id"]].append(document[stamp])
+        sources = await self._entry_keys()
+        service, name, stamp = EFFECTS["chronology"]
+        async for key in self.collection(service, name).find({}, projection={stamp: 1}):
+            if key["_id"] in sources:
+                found["chronology"][sources[key["_id"]]].append(key[stamp])
         return found
+
+    async def _entry_keys(self) -> dict[str, str]:
+        """The key of each accepted concern's and matched child's chronology entry (its
+        child's chain and its event), to the concern or notice it comes from."""
+        keys = {}
+        for name, event_type in SOURCES.items():
+            cursor = self.collection("intake", name).find(
+                {}, projection={"school_id": 1, "pupil_id": 1, "outbox": 1}
+            )
+            async for source in cursor:
+                if not source.get("pupil_id"):
+                    continue  # a child on no roll has no file
+                chain = chain_id(source["school_id"], source["pupil_id"])
+                for event in source.get("outbox", []):
+                    if event["event_type"] == event_type:
+                        keys[key_id(chain, event["event_id"])] = source["_id"]
+        return keys
+
+    async def entries_beyond_keys(self) -> int:
+        """Entries in the children's files beyond one per key. Every entry is appended
+        under a key that is stored once, so an event appended twice shows only here."""
+        keys: Counter[str] = Counter()
+        async for key in self.collection("records", "file_keys").find({}, projection={"_id": 1}):
+            keys[key["_id"].rpartition("#")[0]] += 1
+        entries: Counter[str] = Counter()
+        cursor = self.collection("records", "file_pages").find(
+            {}, projection={"chain": 1, "entries": 1}
+        )
+        async for page in cursor:
+            entries[page["chain"]] += len(page["entries"])
+        return sum(max(0, n - keys[chain]) for chain, n in entries.items())
 
     async def matched_notices(self, ids: Iterable[str]) -> set[str]:
         wanted = set(ids)

@@ -37,6 +37,10 @@ def report(results: dict[str, Any]) -> str:
     alerts = results["operations_alerts"]
     rows += [
         ["LOST (all kinds and effects)", str(results["lost"])],
+        [
+            "chronology entries beyond their keys (an event appended twice)",
+            str(results.get("chronology_entries_beyond_their_keys", "not counted")),
+        ],
         ["DUPLICATED (all kinds and effects)", str(results["duplicated"])],
         ["dead letters per service (poison only expected)", str(results["dead_letters"])],
         ["dead letters that were not poison", str(len(results["dead_letters_not_poison"]))],

@@ -7,9 +7,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bench.chaos.accounting import count_effects, drain_seconds
+from bench.chaos.accounting import Stores, count_effects, drain_seconds
 from bench.chaos.faults import Fault
 from bench.chaos.proxy import TcpProxy
+from contracts.intake_v1 import CONCERN_RAISED, ENCOMPASS_NOTIFIED
+from services.records.domain.child_file import chain_id
+from services.records.store_chain_claims import key_id
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -99,3 +102,69 @@ async def test_the_proxy_cuts_open_connections_and_refuses_new_ones_until_the_cu
         writer.close()
         proxy.stop()
         server.close()
+
+
+class _Found:
+    """The part of a collection the accounting reads: find() over stored documents."""
+
+    def __init__(self, documents: list[dict]) -> None:
+        self.documents = documents
+
+    def find(self, _filter: dict, projection: dict) -> _Found:
+        return self
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        for document in self.documents:
+            yield document
+
+
+def _stores(collections: dict[tuple[str, str], list[dict]]) -> Stores:
+    stores = Stores.__new__(Stores)
+    stores.collection = lambda service, name: _Found(collections.get((service, name), []))  # type: ignore[method-assign]
+    return stores
+
+
+async def test_a_chronology_entry_is_found_by_its_key_in_the_childs_file():
+    concern = {
+        "_id": "c1",
+        "school_id": "oak",
+        "pupil_id": "P1",
+        "outbox": [{"event_type": CONCERN_RAISED, "event_id": "e1"}],
+    }
+    notice = {
+        "_id": "n1",
+        "school_id": "oak",
+        "pupil_id": "P2",
+        "outbox": [{"event_type": ENCOMPASS_NOTIFIED, "event_id": "e2"}],
+    }
+    on_no_roll = {"_id": "n2", "school_id": None, "pupil_id": None, "outbox": []}
+    stores = _stores(
+        {
+            ("intake", "concerns"): [concern],
+            ("intake", "encompass_notifications"): [notice, on_no_roll],
+            ("records", "file_keys"): [
+                {"_id": key_id(chain_id("oak", "P1"), "e1"), "at": at(1)},
+                {"_id": key_id(chain_id("oak", "P2"), "other-event"), "at": at(2)},
+            ],
+        }
+    )
+
+    found = await stores.effects()
+
+    assert dict(found["chronology"]) == {"c1": [at(1)]}  # n1's entry is not there: lost
+    assert count_effects({"c1", "n1"}, found)["chronology"]["lost"] == 1
+
+
+async def test_an_entry_beyond_its_chains_keys_is_counted_as_a_copy():
+    chain = chain_id("oak", "P1")
+    keys = [{"_id": key_id(chain, "e1")}, {"_id": key_id(chain, "e2")}]
+    pages = [{"chain": chain, "entries": ["sealed-1", "sealed-2", "sealed-2-again"]}]
+    other = chain_id("oak", "P2")
+    stores = _stores(
+        {
+            ("records", "file_keys"): [*keys, {"_id": key_id(other, "e3")}],
+            ("records", "file_pages"): [*pages, {"chain": other, "entries": ["sealed-3"]}],
+        }
+    )
+
+    assert await stores.entries_beyond_keys() == 1
