@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -119,6 +120,30 @@ class LocalLocks:
             self._users[key] -= 1
             if not self._users[key]:  # the last one: forget the key
                 del self._users[key], self._locks[key]
+
+    @contextlib.asynccontextmanager
+    async def hold_all(self, keys: Sequence[str], wait_seconds: float = 5.0) -> AsyncIterator[None]:
+        """Hold every key, and none while waiting for one. A writer of many documents that
+        kept the keys it had while it waited for the next kept every single-document writer
+        of those waiting too, a key at a time: a police batch of 95 children made concerns
+        about them time out until their messages were dead-lettered (make chaos)."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            async with contextlib.AsyncExitStack() as held:
+                try:
+                    for key in keys:
+                        await held.enter_async_context(self.hold(key, 0))
+                except LockBusy as busy:
+                    taken = str(busy.args[0])
+                else:
+                    yield
+                    return
+            # Nothing held now: wait for the key that was taken, then try them all again.
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise LockBusy(taken)
+            async with self.hold(taken, remaining):
+                pass
 
 
 def lock_key(collection: AsyncCollection[Document], doc_id: object) -> str:

@@ -150,10 +150,9 @@ class DocumentWriter:
             raise RuntimeError(f"{collection.name} is not guarded by version")
         ids = sorted(set(doc_ids))
         async with contextlib.AsyncExitStack() as held:
+            keys = [lock_key(collection, doc_id) for doc_id in ids]
             try:
-                for doc_id in ids:
-                    key = lock_key(collection, doc_id)
-                    await held.enter_async_context(self._local.hold(key, wait_seconds))
+                await held.enter_async_context(self._local.hold_all(keys, wait_seconds))
             except LockBusy:
                 raise Busy("the records are being updated by someone else; try again") from None
             edits = {doc_id: DocumentEdit(doc_id, None) for doc_id in ids}
