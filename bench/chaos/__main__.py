@@ -24,6 +24,7 @@ from bench.chaos.load import (
     clock_probes,
     offer_concerns,
     poison,
+    probed_child,
     send_police_batches,
     set_up_trust,
 )
@@ -118,7 +119,8 @@ async def scenario(
     print("settling: until the queues are empty and every relay has published", flush=True)
     urls = [stack.url(key) for key in PROCESSES]
     settled = await accounting.wait_until_quiet(broker.url, urls, args.settle_timeout)
-    stores = accounting.Stores(store.url, stack.db_prefix)
+    probe_keys = accounting.entry_keys(*probed_child(tenant), clock)
+    stores = accounting.Stores(store.url, stack.db_prefix, probe_keys)
     try:
         settled += await accounting.wait_for_breaches(stores, clock, args.settle_timeout)
         matched = await stores.matched_notices(police.accepted)

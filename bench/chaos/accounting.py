@@ -9,7 +9,7 @@ import asyncio
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,9 +40,12 @@ SOURCES = {"concerns": CONCERN_RAISED, "encompass_notifications": ENCOMPASS_NOTI
 
 
 class Stores:
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, entry_keys: Mapping[str, str] | None = None) -> None:
+        """`entry_keys`: the chronology entry key → source id of events published with no
+        document in intake (the clock probes)."""
         self.client: AsyncMongoClient[Any] = AsyncMongoClient(url, tz_aware=True)
         self.prefix = prefix
+        self.entry_keys = dict(entry_keys or {})
 
     def collection(self, service: str, name: str) -> Any:
         return self.client[f"{self.prefix}{service}"][name]
@@ -69,7 +72,7 @@ class Stores:
     async def _entry_keys(self) -> dict[str, str]:
         """The key of each accepted concern's and matched child's chronology entry (its
         child's chain and its event), to the concern or notice it comes from."""
-        keys = {}
+        keys = dict(self.entry_keys)
         for name, event_type in SOURCES.items():
             cursor = self.collection("intake", name).find(
                 {}, projection={"school_id": 1, "pupil_id": 1, "outbox": 1}
@@ -143,6 +146,13 @@ async def wait_until_complete(
             return found, waited
         print(f"  settling: {missing} effects still to come ({waited:.0f} s)", flush=True)
         await asyncio.sleep(30)
+
+
+def entry_keys(school_id: str, pupil_id: str, events: Mapping[str, str]) -> dict[str, str]:
+    """The chronology entry key of each event about one child (source id → event id), to
+    its source id."""
+    chain = chain_id(school_id, pupil_id)
+    return {key_id(chain, event_id): source for source, event_id in events.items()}
 
 
 def count_effects(

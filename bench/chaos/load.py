@@ -241,13 +241,19 @@ async def _publish_until_confirmed(
             await asyncio.sleep(1)  # the broker is away: as intake's relay, keep it and retry
 
 
+def probed_child(tenant: Tenant) -> tuple[str, str]:
+    """The school and pupil every clock probe is about."""
+    school_id = tenant.school_ids[0]
+    return school_id, tenant.pupils[school_id][0][0]
+
+
 async def clock_probes(
     url: str, tenant: Tenant, every_seconds: float, due_in: float, until: asyncio.Event
 ) -> dict[str, str]:
     """Concern events received long enough ago that their triage deadline is due `due_in`
     seconds after publishing (its approaching phase at once). concern id → event id."""
-    school = _SchoolIds(tenant.school_ids[0], tenant.trust_id)
-    pupil = tenant.pupils[school.school_id][0][0]
+    school_id, pupil = probed_child(tenant)
+    school = _SchoolIds(school_id, tenant.trust_id)
     probes: dict[str, str] = {}
     while not until.is_set():
         received = utc_now() - timedelta(minutes=60) + timedelta(seconds=due_in)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bench.chaos.accounting import Stores, count_effects, drain_seconds
+from bench.chaos.accounting import Stores, count_effects, drain_seconds, entry_keys
 from bench.chaos.faults import Fault
 from bench.chaos.proxy import TcpProxy
 from contracts.intake_v1 import CONCERN_RAISED, ENCOMPASS_NOTIFIED
@@ -120,6 +120,7 @@ class _Found:
 
 def _stores(collections: dict[tuple[str, str], list[dict]]) -> Stores:
     stores = Stores.__new__(Stores)
+    stores.entry_keys = {}
     stores.collection = lambda service, name: _Found(collections.get((service, name), []))  # type: ignore[method-assign]
     return stores
 
@@ -153,6 +154,18 @@ async def test_a_chronology_entry_is_found_by_its_key_in_the_childs_file():
 
     assert dict(found["chronology"]) == {"c1": [at(1)]}  # n1's entry is not there: lost
     assert count_effects({"c1", "n1"}, found)["chronology"]["lost"] == 1
+
+
+async def test_an_event_published_with_no_intake_document_is_found_by_the_key_given():
+    probe_keys = entry_keys("oak", "P1", {"probe-1": "e9"})
+    stores = _stores(
+        {("records", "file_keys"): [{"_id": key_id(chain_id("oak", "P1"), "e9"), "at": at(3)}]}
+    )
+    stores.entry_keys = probe_keys
+
+    found = await stores.effects()
+
+    assert dict(found["chronology"]) == {"probe-1": [at(3)]}
 
 
 async def test_an_entry_beyond_its_chains_keys_is_counted_as_a_copy():
