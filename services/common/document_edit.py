@@ -18,6 +18,11 @@ Event = Envelope[BaseModel]
 Sealing = Callable[[str, Any], Any]
 
 
+# Everything but the outbox, which can be long and is the relay's business.
+WITHOUT_OUTBOX = {"outbox": 0}
+CHANGED_MEANWHILE = "the record was changed by someone else meanwhile; try again"
+
+
 class DocumentEdit:
     """One document as read under its lock, and what the use case does to it."""
 
@@ -103,3 +108,10 @@ class DocumentEdit:
             }
             update = merge_updates(update, {"$push": pushes})
         return "update", update
+
+
+def as_read(edit: DocumentEdit) -> Document:
+    """The filter of a write that applies only if the document is still as the edit read
+    it (its version; a document from before versions has none)."""
+    version = (edit.current or {}).get("version")
+    return {"_id": edit.id, "version": version if version is not None else {"$exists": False}}

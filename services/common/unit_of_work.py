@@ -29,12 +29,18 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import Envelope
-from services.common.document_edit import DocumentEdit, Sealing
+from services.common.document_edit import (
+    CHANGED_MEANWHILE,
+    WITHOUT_OUTBOX,
+    DocumentEdit,
+    Sealing,
+    as_read,
+)
+from services.common.edit_many import ManyEdits
 from services.common.errors import Busy, Conflict, EditConflict
 from services.common.field_cipher import (
     FieldCipher,
@@ -47,15 +53,12 @@ from services.common.outbox import load_keys, log_stored, with_outbox
 from services.common.outbox_relay import OutboxRelay
 from services.common.recent_documents import RecentDocuments
 from services.common.retries import retry_busy
-from services.common.store import Document, insert_many_if_absent, stored_already
+from services.common.store import Document, insert_many_if_absent
 
 Event = Envelope[BaseModel]
-# Everything but the outbox, which can be long and is the relay's business.
-WITHOUT_OUTBOX = {"outbox": 0}
-CHANGED_MEANWHILE = "the record was changed by someone else meanwhile; try again"
 
 
-class DocumentWriter:
+class DocumentWriter(ManyEdits):
     """The unit of work: document locks and the outbox relay, shared by every use case of
     a service (built once in its composition root)."""
 
@@ -130,75 +133,6 @@ class DocumentWriter:
         if edit.events:
             log_stored(collection, edit.events)
             self._relay.enqueue(collection, doc_id, written=inserted)
-
-    @contextlib.asynccontextmanager
-    async def edit_many(
-        self,
-        collection: AsyncCollection[Document],
-        doc_ids: Iterable[Any],
-        *,
-        wait_seconds: float = 5.0,
-    ) -> AsyncIterator[dict[Any, DocumentEdit]]:
-        """`edit` for many documents of a collection guarded by version (a police batch's
-        children): read in one query, written in one bulk write. If another process wrote
-        any of them since the read, the whole edit raises EditConflict once the others are
-        written; its redo finds those done (every use case's edit is idempotent). No
-        timers (`after_write`): those need an ordered edit. A document this process's
-        other writers hold past `wait_seconds` makes it Busy, as `edit` does, so that a
-        consumer tries again instead of spending the message's deliveries."""
-        if collection.name not in self._versioned:
-            raise RuntimeError(f"{collection.name} is not guarded by version")
-        ids = sorted(set(doc_ids))
-        async with contextlib.AsyncExitStack() as held:
-            keys = [lock_key(collection, doc_id) for doc_id in ids]
-            try:
-                await held.enter_async_context(self._local.hold_all(keys, wait_seconds))
-            except LockBusy:
-                raise Busy("the records are being updated by someone else; try again") from None
-            edits = {doc_id: DocumentEdit(doc_id, None) for doc_id in ids}
-            for doc_id in ids:  # written below by a bulk write: read afresh next time
-                self._recent.forget(collection.name, doc_id)
-            cursor = collection.find({"_id": {"$in": ids}}, projection=WITHOUT_OUTBOX)
-            fields = self._sealed.get(collection.name)
-            async for found in cursor:
-                if fields:
-                    found = await open_document(self.cipher, found, fields)
-                edits[found["_id"]].current = found
-            yield edits
-            await self._write_many(collection, list(edits.values()))
-
-    async def _write_many(
-        self, collection: AsyncCollection[Document], edits: Sequence[DocumentEdit]
-    ) -> None:
-        writes: list[InsertOne[Document] | UpdateOne] = []
-        inserted: dict[Any, Document] = {}
-        for edit in edits:
-            if edit.steps_after_write:
-                raise RuntimeError(f"an edit of {collection.name} with timers is edited alone")
-            await load_keys(self.cipher, edit.events)
-            kind, payload = edit.write(self.cipher, await self._sealing(collection, edit))
-            if kind == "insert":
-                writes.append(InsertOne(payload))
-                inserted[edit.id] = payload
-            elif kind == "update":
-                writes.append(UpdateOne(_as_read(edit), payload))
-        conflict = False
-        if writes:
-            try:
-                result = await collection.bulk_write(writes, ordered=False)
-                conflict = result.matched_count < len(writes) - len(inserted)
-            except BulkWriteError as exc:
-                stored_already(exc)
-                conflict = True  # created by another process since the read
-        for edit in edits:
-            if edit.events:
-                log_stored(collection, edit.events)
-                # After a conflict the relay reads each document: only what was written
-                # is there to publish.
-                written = None if conflict else inserted.get(edit.id)
-                self._relay.enqueue(collection, edit.id, written=written)
-        if conflict:
-            raise EditConflict(CHANGED_MEANWHILE)
 
     async def insert(
         self,
@@ -342,15 +276,8 @@ class DocumentWriter:
                 raise Conflict(f"{edit.id} was created meanwhile") from None
             return payload
         if kind == "update":
-            where = _as_read(edit) if guarded else {"_id": edit.id}
+            where = as_read(edit) if guarded else {"_id": edit.id}
             result = await retry_busy(lambda: collection.update_one(where, payload))
             if guarded and result.matched_count == 0:
                 raise EditConflict(CHANGED_MEANWHILE)
         return None
-
-
-def _as_read(edit: DocumentEdit) -> Document:
-    """The filter of a write that applies only if the document is still as the edit read
-    it (its version; a document from before versions has none)."""
-    version = (edit.current or {}).get("version")
-    return {"_id": edit.id, "version": version if version is not None else {"$exists": False}}
