@@ -45,7 +45,7 @@ class Stores:
         document in intake (the clock probes)."""
         self.client: AsyncMongoClient[Any] = AsyncMongoClient(url, tz_aware=True)
         self.prefix = prefix
-        self.entry_keys = dict(entry_keys or {})
+        self.published_keys = dict(entry_keys or {})
 
     def collection(self, service: str, name: str) -> Any:
         return self.client[f"{self.prefix}{service}"][name]
@@ -72,7 +72,7 @@ class Stores:
     async def _entry_keys(self) -> dict[str, str]:
         """The key of each accepted concern's and matched child's chronology entry (its
         child's chain and its event), to the concern or notice it comes from."""
-        keys = dict(self.entry_keys)
+        keys = dict(self.published_keys)
         for name, event_type in SOURCES.items():
             cursor = self.collection("intake", name).find(
                 {}, projection={"school_id": 1, "pupil_id": 1, "outbox": 1}

@@ -120,7 +120,7 @@ class _Found:
 
 def _stores(collections: dict[tuple[str, str], list[dict]]) -> Stores:
     stores = Stores.__new__(Stores)
-    stores.entry_keys = {}
+    stores.published_keys = {}
     stores.collection = lambda service, name: _Found(collections.get((service, name), []))  # type: ignore[method-assign]
     return stores
 
@@ -161,7 +161,7 @@ async def test_an_event_published_with_no_intake_document_is_found_by_the_key_gi
     stores = _stores(
         {("records", "file_keys"): [{"_id": key_id(chain_id("oak", "P1"), "e9"), "at": at(3)}]}
     )
-    stores.entry_keys = probe_keys
+    stores.published_keys = probe_keys
 
     found = await stores.effects()
 
